@@ -272,7 +272,20 @@ public final class RowsDecoder {
       }
       case TableDecoder.K_BIT -> longs[slot] = in.uintBigEndian(meta);
       case TableDecoder.K_ENUM, TableDecoder.K_SET -> longs[slot] = in.uint(meta);
-      case TableDecoder.K_CHAR, TableDecoder.K_VARCHAR -> {
+      case TableDecoder.K_CHAR -> {
+        int length = meta > 255 ? in.u16() : in.u8();
+        Charset charset = t.charsets[c];
+        if (charset == null && length < meta) {
+          // BINARY(n): the server strips trailing 0x00 bytes when it logs the value
+          int at = in.take(length);
+          byte[] padded = new byte[meta];
+          System.arraycopy(b, at, padded, 0, length);
+          refs[slot] = padded;
+        } else {
+          refs[slot] = textOrBytes(in, b, length, charset);
+        }
+      }
+      case TableDecoder.K_VARCHAR -> {
         int length = meta == 1 ? in.u8() : in.u16();
         refs[slot] = textOrBytes(in, b, length, t.charsets[c]);
       }

@@ -62,7 +62,7 @@ public final class TableDecoder implements BinlogTable {
   private final TableMap map;
   private final int columns;
   final int[] kind;
-  final int[] meta; // kind-specific: byte length, fsp, precision<<8|scale, prefix bytes, ...
+  final int[] meta; // kind-specific: fsp, precision<<8|scale, length-prefix bytes, max length
   final Charset[] charsets; // null = bytes
   final boolean[] unsigned;
   final String[][] labels; // null entries when unknown
@@ -217,8 +217,7 @@ public final class TableDecoder implements BinlogTable {
       }
       case MySqlType.STRING -> {
         int first = metadata >>> 8;
-        int maxLength = (((first & 0x30) ^ 0x30) << 4) | (metadata & 0xff);
-        meta[i] = maxLength > 255 ? 2 : 1;
+        meta[i] = (((first & 0x30) ^ 0x30) << 4) | (metadata & 0xff); // maximum byte length
         text(
             i,
             K_CHAR,
