@@ -665,7 +665,7 @@ final class ReaderSession implements Runnable {
     }
     Optional<String> charset =
         q.serverCollation() > 0
-            ? dev.hamal.binlog.event.CollationNames.charsetName(q.serverCollation())
+            ? dev.hamal.binlog.event.Collations.charsetName(q.serverCollation())
             : Optional.empty();
     List<TableName> changed = history.applyDdl(here, q.schema(), sql, charset);
     shared.ddlApplied(here);

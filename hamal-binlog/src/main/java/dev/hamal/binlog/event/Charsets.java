@@ -20,14 +20,14 @@ final class Charsets {
     if (collationId < 0 || collationId == BINARY_COLLATION) {
       return Optional.empty();
     }
-    return Collations.javaCharset(collationId);
+    return Collations.charset(collationId);
   }
 
   static Optional<Charset> forName(String mysqlCharset) {
     if (mysqlCharset.isEmpty() || mysqlCharset.equals("binary")) {
       return Optional.empty();
     }
-    return Collations.javaCharsetForName(mysqlCharset);
+    return Collations.charsetForName(mysqlCharset);
   }
 
   static Charset utf8() {

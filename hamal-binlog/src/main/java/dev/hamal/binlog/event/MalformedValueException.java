@@ -1,9 +1,13 @@
 package dev.hamal.binlog.event;
 
 /**
- * Bytes that cannot be what the binlog format says they are. Raised by the decoders without a stack
- * trace (it is thrown for corrupt input, never for a bug), and turned into a {@link
- * dev.hamal.binlog.CorruptEventException} naming server and position by the caller that knows them.
+ * The bytes of one column value are not what the server could have written: a decimal digit group
+ * out of range, a JSON offset pointing outside its document, a length longer than the value. The
+ * value codecs throw nothing else, whatever bytes they are given; the row decoder turns this into a
+ * {@link dev.hamal.binlog.CorruptEventException} that names the event and the column.
+ *
+ * <p>It carries a message only: no cause and no stack trace, because it describes the input, not
+ * the code path, and filling a stack trace would dominate the cost of rejecting a value.
  */
 public final class MalformedValueException extends RuntimeException {
   public MalformedValueException(String message) {
