@@ -2,6 +2,7 @@ package dev.hamal.binlog.schema;
 
 import dev.hamal.binlog.BinlogPosition;
 import dev.hamal.binlog.TableName;
+import dev.hamal.binlog.TableSchema;
 import dev.hamal.binlog.schema.DdlStatement.AlterSpec;
 import dev.hamal.binlog.schema.DdlStatement.AlterTable;
 import dev.hamal.binlog.schema.DdlStatement.CreateTable;
@@ -43,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>It never guesses. When a DDL statement that touches a table cannot be interpreted exactly
  *       (an unknown clause or data type, {@code CREATE TABLE ... SELECT}, system versioning, an
- *       ALTER of a table it has no definition for), the table's schema is {@link Lookup.Unknown}
- *       from that position on and the statement is logged at WARN. Only a later CREATE (or DROP) of
- *       the table, or a re-seed, makes it known again.
+ *       ALTER of a table it has no definition for), the table's schema is {@link Unknown} from that
+ *       position on and the statement is logged at WARN. Only a later CREATE (or DROP) of the
+ *       table, or a re-seed, makes it known again.
  *   <li>Every change is appended to the store, durably, before {@link #applyDdl} or {@link #seed}
  *       returns, and only then applied in memory; a failing store leaves the history unchanged.
  *   <li>Versions are kept, not replaced: {@link #lookup} answers for any position at or after the
@@ -68,14 +69,44 @@ import org.slf4j.LoggerFactory;
  * event's status variables carry, else the one read at the last seed).
  *
  * <p><b>Threading.</b> Not thread-safe: the stream's reader thread owns it and calls it in binlog
- * order. The {@link dev.hamal.binlog.TableSchema}s it returns are immutable and may be handed to
- * decoding threads.
+ * order. The {@link TableSchema}s it returns are immutable and may be handed to decoding threads.
  *
  * <p><b>Failure.</b> {@link SchemaHistoryStorageException} when the store cannot write; {@link
  * SchemaHistoryCorruptException} from {@link #open} when the stored records are damaged or out of
  * order. The seed's query failures propagate from the {@link SqlQueryRunner}.
  */
 public final class SchemaHistory {
+
+  /** What the schema history knows about one table at one binlog position. */
+  public sealed interface Lookup permits Known, Unknown, Absent {}
+
+  /** The table's columns and primary key at that position. */
+  public record Known(TableSchema schema) implements Lookup {
+    public Known {
+      Objects.requireNonNull(schema, "schema");
+    }
+  }
+
+  /**
+   * The table exists but its columns are not known: a DDL statement the history could not
+   * interpret, a table excluded from the seed, or a position before the history starts. Rows of
+   * such a table must not be decoded; the stream stops naming the table and the position.
+   *
+   * @param reason why, for the operator (often with the statement that was not understood)
+   * @param since the position from which the columns are unknown
+   */
+  public record Unknown(String reason, BinlogPosition since) implements Lookup {
+    public Unknown {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(since, "since");
+    }
+  }
+
+  /** The table does not exist at that position (never created, or dropped). */
+  public record Absent() implements Lookup {
+    /** The only value anyone needs. */
+    public static final Absent INSTANCE = new Absent();
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaHistory.class);
 
@@ -138,9 +169,9 @@ public final class SchemaHistory {
   /**
    * Seeds (or re-seeds) the history from {@code information_schema}, as the state before the event
    * at {@code at}. Tables matching {@code tables} are recorded with their columns; every other
-   * table is recorded as existing but untracked ({@link Lookup.Unknown} when looked up; DDL on it
-   * is followed only for renames and drops). A re-seed replaces the latest state completely and
-   * keeps older versions.
+   * table is recorded as existing but untracked ({@link Unknown} when looked up; DDL on it is
+   * followed only for renames and drops). A re-seed replaces the latest state completely and keeps
+   * older versions.
    *
    * <p>The caller reads {@code at} and the schema consistently (no DDL in between), for instance
    * with the server's {@code SHOW MASTER STATUS} under a global read lock, or accepts that a DDL
@@ -173,18 +204,18 @@ public final class SchemaHistory {
   /**
    * The schema of {@code table} valid at {@code position}: the latest version at or before it.
    *
-   * @return {@link Lookup.Known}; {@link Lookup.Unknown} when the table exists but its columns
-   *     cannot be known (including positions before the history starts); {@link Lookup.Absent} when
-   *     it does not exist there
+   * @return {@link Known}; {@link Unknown} when the table exists but its columns cannot be known
+   *     (including positions before the history starts); {@link Absent} when it does not exist
+   *     there
    */
   public Lookup lookup(TableName table, BinlogPosition position) {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(position, "position");
     if (firstPosition == null) {
-      return new Lookup.Unknown("the schema history is empty: it was never seeded", position);
+      return new Unknown("the schema history is empty: it was never seeded", position);
     }
     if (position.compareTo(firstPosition) < 0) {
-      return new Lookup.Unknown(
+      return new Unknown(
           "position is before the schema history starts at " + firstPosition, firstPosition);
     }
     NavigableMap<BinlogPosition, TableState> tableVersions = versions.get(latest.key(table));
@@ -192,19 +223,19 @@ public final class SchemaHistory {
         tableVersions == null ? null : tableVersions.floorEntry(position);
     if (version == null) {
       if (firstSeed == null || position.compareTo(firstSeed) < 0) {
-        return new Lookup.Unknown(
+        return new Unknown(
             "no seed before this position, and no DDL since defined the table", firstPosition);
       }
-      return Lookup.Absent.INSTANCE;
+      return Absent.INSTANCE;
     }
     return switch (version.getValue()) {
-      case Defined defined -> new Lookup.Known(defined.definition().schema());
-      case TableState.Unknown unknown -> new Lookup.Unknown(unknown.reason(), unknown.since());
+      case Defined defined -> new Known(defined.definition().schema());
+      case TableState.Unknown unknown -> new Unknown(unknown.reason(), unknown.since());
       case Untracked untracked ->
-          new Lookup.Unknown(
+          new Unknown(
               "not tracked: the table was excluded from the seed by its table filter",
               untracked.since());
-      case TableState.Dropped dropped -> Lookup.Absent.INSTANCE;
+      case TableState.Dropped dropped -> Absent.INSTANCE;
     };
   }
 
