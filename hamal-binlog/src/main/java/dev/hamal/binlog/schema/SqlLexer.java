@@ -163,12 +163,15 @@ final class SqlLexer {
     return c >= '0' && c <= '9';
   }
 
+  /**
+   * Whether the dot at {@code pos} qualifies a name ({@code db.t}) rather than starting a number.
+   */
   private boolean afterName() {
-    if (tokens.isEmpty()) {
+    if (pos == 0) {
       return false;
     }
-    SqlToken last = tokens.get(tokens.size() - 1);
-    return last.isName() || last.isSymbol(')');
+    char before = sql.charAt(pos - 1);
+    return isWordChar(before) || before == '`' || before == '"' || before == ')';
   }
 
   private void comment() {
