@@ -579,8 +579,12 @@ final class DdlInterpreter {
 
   private void put(TableName name, TableState state) {
     TableName key = base.key(name);
+    TableName stored = base.storedName(name);
+    if (state instanceof Defined defined && !defined.definition().name().equals(stored)) {
+      state = new Defined(defined.definition().renamed(stored));
+    }
     tables.put(key, state);
-    names.put(key, base.storedName(name));
+    names.put(key, stored);
   }
 
   private Unknown unknown(String reason) {
