@@ -1458,6 +1458,18 @@ final class DdlParser {
     }
   }
 
+  /**
+   * Every name or qualified name in {@code sql} that could be a table; empty when the statement
+   * cannot even be tokenized.
+   */
+  static List<TableRef> mentionedNames(String sql, SqlDialect dialect) {
+    try {
+      return new DdlParser(SqlLexer.tokenize(sql, dialect)).mentionedNames();
+    } catch (DdlException e) {
+      return List.of();
+    }
+  }
+
   /** Every name or qualified name in the statement: what an unparsed statement may touch. */
   private List<TableRef> mentionedNames() {
     List<TableRef> names = new ArrayList<>();

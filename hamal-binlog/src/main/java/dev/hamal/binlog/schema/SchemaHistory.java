@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -116,6 +117,7 @@ public final class SchemaHistory {
   private final NavigableMap<BinlogPosition, List<TableName>> changedAt = new TreeMap<>();
   private final Catalog latest = new LatestCatalog();
   private ServerFacts server;
+  private boolean ignoreCase;
   private BinlogPosition firstPosition;
   private BinlogPosition firstSeed;
   private BinlogPosition frontier;
@@ -284,17 +286,11 @@ public final class SchemaHistory {
     }
     SqlDialect dialect =
         (server == null ? SqlDialect.UNKNOWN : server.dialect()).withSqlMode(sqlMode);
-    DdlStatement statement = DdlParser.parse(sql, dialect);
-    if (dialect.oracleMode()) {
-      statement = uninterpretable(statement, "written under sql_mode=ORACLE");
-    }
     String serverCharset =
         serverDefaultCharset
             .flatMap(Charsets::canonical)
             .orElse(server == null ? "" : server.charset());
-    List<Entry> entries =
-        new DdlInterpreter(latest, position, defaultSchema, serverCharset, dialect)
-            .apply(statement);
+    List<Entry> entries = interpret(position, defaultSchema, sql, dialect, serverCharset);
     if (entries.isEmpty()) {
       frontier = position;
       frontierApplied = true;
@@ -346,6 +342,39 @@ public final class SchemaHistory {
     return statement;
   }
 
+  /**
+   * The entries that record what {@code sql} does. A statement the interpreter fails on, whatever
+   * the reason (an unqualified name without a default database, a bug), makes every tracked table
+   * it names unknown instead of stopping the stream at this event forever.
+   */
+  private List<Entry> interpret(
+      BinlogPosition position,
+      String defaultSchema,
+      String sql,
+      SqlDialect dialect,
+      String serverCharset) {
+    try {
+      DdlStatement statement = DdlParser.parse(sql, dialect);
+      if (dialect.oracleMode()) {
+        statement = uninterpretable(statement, "written under sql_mode=ORACLE");
+      }
+      return new DdlInterpreter(latest, position, defaultSchema, serverCharset, dialect)
+          .apply(statement);
+    } catch (RuntimeException e) {
+      String reason =
+          e instanceof DdlException ? e.getMessage() : "internal error interpreting it: " + e;
+      LOG.warn(
+          "Could not interpret the DDL statement at binlog position {} ({}); the tracked tables it"
+              + " names become UNKNOWN; statement: {}",
+          position,
+          reason,
+          sql,
+          e instanceof DdlException ? null : e);
+      return new DdlInterpreter(latest, position, defaultSchema, serverCharset, dialect)
+          .apply(new DdlStatement.Unparsed(reason, DdlParser.mentionedNames(sql, dialect)));
+    }
+  }
+
   /** Whether the event at {@code position} is already reflected in the history. */
   private boolean alreadyApplied(BinlogPosition position) {
     if (frontier == null) {
@@ -366,6 +395,7 @@ public final class SchemaHistory {
     List<TableName> changed = new ArrayList<>();
     if (change.isSeed()) {
       server = change.server().orElseThrow();
+      ignoreCase = server.lowerCaseTableNames() != 0;
       databases.clear();
       if (firstSeed == null) {
         firstSeed = at;
@@ -417,6 +447,19 @@ public final class SchemaHistory {
 
   /** The latest state, as the DDL interpreter reads it. */
   private final class LatestCatalog implements Catalog {
+    @Override
+    public TableName key(TableName name) {
+      return ignoreCase
+          ? new TableName(
+              name.schema().toLowerCase(Locale.ROOT), name.table().toLowerCase(Locale.ROOT))
+          : name;
+    }
+
+    @Override
+    public String databaseKey(String name) {
+      return ignoreCase ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
     @Override
     public TableState table(TableName name) {
       NavigableMap<BinlogPosition, TableState> tableVersions = versions.get(key(name));

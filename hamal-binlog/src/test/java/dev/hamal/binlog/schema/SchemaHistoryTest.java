@@ -210,6 +210,21 @@ class SchemaHistoryTest {
   }
 
   @Test
+  void shouldMakeNamedTablesUnknownWhenANameCannotBeResolvedWithoutADefaultDatabase() {
+    SchemaHistory history = seeded();
+
+    List<TableName> changed =
+        history.applyDdl(
+            pos("binlog.000009", 500), "", "RENAME TABLE shop.items TO items2", Optional.empty());
+
+    assertThat(changed).containsExactly(table("shop.items"));
+    assertThat(history.lookup(table("shop.items"), pos("binlog.000009", 600)))
+        .isInstanceOfSatisfying(
+            SchemaHistory.Unknown.class,
+            u -> assertThat(u.reason()).contains("no database is in use"));
+  }
+
+  @Test
   void shouldLogTheStatementAtWarnWhenATableBecomesUnknown() {
     Logger logger = (Logger) LoggerFactory.getLogger(SchemaHistory.class);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
