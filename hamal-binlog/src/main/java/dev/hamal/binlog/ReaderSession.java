@@ -659,17 +659,16 @@ final class ReaderSession implements Runnable {
     }
   }
 
+  /** Advances the schema history; re-reading a DDL after a reconnect does not apply it again. */
   private List<TableName> applyDdl(ControlEvents.Query q, String sql, BinlogPosition here) {
-    if (history == null || !shared.shouldApplyDdl(here)) {
+    if (history == null) {
       return List.of();
     }
     Optional<String> charset =
         q.serverCollation() > 0
             ? dev.hamal.binlog.event.Collations.charsetName(q.serverCollation())
             : Optional.empty();
-    List<TableName> changed = history.applyDdl(here, q.schema(), sql, charset);
-    shared.ddlApplied(here);
-    return changed;
+    return history.applyDdl(here, q.schema(), sql, charset, q.sqlMode());
   }
 
   private static String abbreviate(String sql) {

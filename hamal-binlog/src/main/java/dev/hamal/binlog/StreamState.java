@@ -3,14 +3,13 @@ package dev.hamal.binlog;
 import dev.hamal.binlog.schema.SchemaHistory;
 
 /**
- * What outlives a reader session within one stream: the schema history and the position of the last
- * DDL applied to it, so that re-reading a transaction after a reconnect does not apply the same DDL
- * twice. Sessions run one after another; the volatile fields carry their state across the session
- * threads.
+ * What outlives a reader session within one stream: the schema history (created on the first
+ * session that needs it). Sessions run one after another; the volatile field carries the history
+ * across the session threads. The history itself ignores a DDL it has already applied, so
+ * re-reading a transaction after a reconnect is harmless.
  */
 final class StreamState {
   private volatile SchemaHistory history;
-  private volatile BinlogPosition lastDdl;
 
   StreamState(SchemaHistory history) {
     this.history = history;
@@ -22,14 +21,5 @@ final class StreamState {
 
   void history(SchemaHistory value) {
     this.history = value;
-  }
-
-  boolean shouldApplyDdl(BinlogPosition position) {
-    BinlogPosition last = lastDdl;
-    return last == null || position.compareTo(last) > 0;
-  }
-
-  void ddlApplied(BinlogPosition position) {
-    lastDdl = position;
   }
 }

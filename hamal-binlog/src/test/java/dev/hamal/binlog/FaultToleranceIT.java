@@ -218,8 +218,12 @@ class FaultToleranceIT {
               StringBuilder sql =
                   new StringBuilder("INSERT INTO " + schema + ".t (id, payload) VALUES ");
               for (int i = 0; i < size; i++) {
-                sql.append(i == 0 ? "" : ",").append('(').append(first + i).append(",'")
-                    .append(filler).append("')");
+                sql.append(i == 0 ? "" : ",")
+                    .append('(')
+                    .append(first + i)
+                    .append(",'")
+                    .append(filler)
+                    .append("')");
               }
               s.execute(sql.toString());
             }
@@ -242,18 +246,17 @@ class FaultToleranceIT {
       await()
           .atMost(TIMEOUT)
           .ignoreExceptions()
-          .until(
-              () -> {
-                try (Connection c =
-                        DriverManager.getConnection(
-                            server.jdbcUrl(""), server.adminUser(), server.adminPassword());
-                    Statement s = c.createStatement();
-                    var rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM " + schema + ".t")) {
-                  rs.next();
-                  committed.set(rs.getInt(1));
-                  return true;
-                }
-              });
+          .until(() -> {
+            try (Connection c =
+                    DriverManager.getConnection(
+                        server.jdbcUrl(""), server.adminUser(), server.adminPassword());
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM " + schema + ".t")) {
+              rs.next();
+              committed.set(rs.getInt(1));
+              return true;
+            }
+          });
     }
 
     @Override

@@ -35,7 +35,9 @@ class SchemaEvolutionIT {
         server,
         "DROP DATABASE IF EXISTS " + schema,
         "CREATE DATABASE " + schema,
-        "CREATE TABLE " + schema + ".orders (id INT PRIMARY KEY, amount DECIMAL(10,2), note"
+        "CREATE TABLE "
+            + schema
+            + ".orders (id INT PRIMARY KEY, amount DECIMAL(10,2), note"
             + " VARCHAR(20))",
         "SET GLOBAL binlog_row_metadata = " + metadata);
     try (StreamRunner stream =
@@ -65,25 +67,36 @@ class SchemaEvolutionIT {
           .containsExactly(entry("id", "1"), entry("amount", "10.50"), entry("note", "first"));
       assertThat(row(rows.get(1), true))
           .containsExactly(
-              entry("id", "2"), entry("status", "200"), entry("amount", "20.25"),
+              entry("id", "2"),
+              entry("status", "200"),
+              entry("amount", "20.25"),
               entry("note", "second"));
       assertThat(row(rows.get(2), true))
           .containsExactly(
-              entry("tags", "promo"), entry("id", "3"), entry("status", "255"),
+              entry("tags", "promo"),
+              entry("id", "3"),
+              entry("status", "255"),
               entry("amount", "30.00"));
       assertThat(row(rows.get(3), false))
           .containsExactly(
-              entry("tags", "promo"), entry("id", "3"), entry("state", "255"),
+              entry("tags", "promo"),
+              entry("id", "3"),
+              entry("state", "255"),
               entry("amount", "30.0000"));
       assertThat(row(rows.get(3), true)).containsEntry("amount", "60.0000");
       assertThat(row(rows.get(4), true))
           .containsExactly(
-              entry("tags", "vip,promo"), entry("id", "4"), entry("phase", "-1"),
+              entry("tags", "vip,promo"),
+              entry("id", "4"),
+              entry("phase", "-1"),
               entry("amount", "1.2345"));
       assertThat(row(rows.get(5), true))
           .containsExactly(
-              entry("tags", null), entry("id", "5"), entry("phase", null),
-              entry("amount", "5.5000"), entry("extra", "e"));
+              entry("tags", null),
+              entry("id", "5"),
+              entry("phase", null),
+              entry("amount", "5.5000"),
+              entry("extra", "e"));
       assertThat(stream.schemaChanges).hasSizeGreaterThanOrEqualTo(6);
       assertThat(stream.reconnects).isEmpty();
     } finally {
@@ -99,8 +112,7 @@ class SchemaEvolutionIT {
     RowImage image = after ? change.after().orElseThrow() : change.before().orElseThrow();
     Map<String, String> values = new LinkedHashMap<>();
     for (int c = 0; c < image.columnCount(); c++) {
-      values.put(
-          image.table().columnName(c), image.isNull(c) ? null : image.getText(c));
+      values.put(image.table().columnName(c), image.isNull(c) ? null : image.getText(c));
     }
     return values;
   }

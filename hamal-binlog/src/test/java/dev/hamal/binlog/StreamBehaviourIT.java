@@ -38,11 +38,10 @@ class StreamBehaviourIT {
       stream.awaitStarted(Duration.ofSeconds(30));
       List<List<String>> hosts = query(server, "SHOW SLAVE HOSTS");
       assertThat(hosts)
-          .anySatisfy(
-              row -> {
-                assertThat(row.get(0)).isEqualTo(Integer.toString(serverId));
-                assertThat(row.get(1)).isEqualTo("hamal-visibility-test");
-              });
+          .anySatisfy(row -> {
+            assertThat(row.get(0)).isEqualTo(Integer.toString(serverId));
+            assertThat(row.get(1)).isEqualTo("hamal-visibility-test");
+          });
     }
   }
 
@@ -71,7 +70,8 @@ class StreamBehaviourIT {
           "DELETE FROM positions.t WHERE id = 2");
       stream.awaitRows("positions", "t", 6, Duration.ofSeconds(30));
       List<RowChange> rows = stream.rowsOf("positions", "t");
-      assertThat(rows).extracting(RowChange::operation)
+      assertThat(rows)
+          .extracting(RowChange::operation)
           .containsExactly(
               Operation.INSERT,
               Operation.INSERT,
@@ -85,11 +85,10 @@ class StreamBehaviourIT {
             query(server, "SHOW BINLOG EVENTS IN '" + row.position().file() + "'");
         assertThat(events)
             .as("SHOW BINLOG EVENTS of %s", row.position().file())
-            .anySatisfy(
-                e -> {
-                  assertThat(e.get(1)).isEqualTo(Long.toString(row.position().position()));
-                  assertThat(e.get(2)).matches("(Write|Update|Delete)_rows(_v1)?");
-                });
+            .anySatisfy(e -> {
+              assertThat(e.get(1)).isEqualTo(Long.toString(row.position().position()));
+              assertThat(e.get(2)).matches("(Write|Update|Delete)_rows(_v1)?");
+            });
       }
       assertThat(rows.get(4).position().file())
           .as("rows after FLUSH BINARY LOGS come from the next file")
@@ -99,8 +98,7 @@ class StreamBehaviourIT {
         List<List<String>> events =
             query(server, "SHOW BINLOG EVENTS IN '" + end.next().file() + "'");
         assertThat(events)
-            .anySatisfy(
-                e -> assertThat(e.get(4)).isEqualTo(Long.toString(end.next().position())));
+            .anySatisfy(e -> assertThat(e.get(4)).isEqualTo(Long.toString(end.next().position())));
       }
       assertThat(stream.commits).allSatisfy(c -> assertThat(c.gtidState()).isPresent());
     }
@@ -191,11 +189,10 @@ class StreamBehaviourIT {
           .atMost(Duration.ofSeconds(180))
           .pollInterval(Duration.ofMillis(50))
           .failFast("stream ended", stream::isFinished)
-          .until(
-              () -> {
-                inFlight.add(stream.stream().stats().bytesInFlight());
-                return stream.stream().stats().rowsDelivered() >= 1_000_000;
-              });
+          .until(() -> {
+            inFlight.add(stream.stream().stats().bytesInFlight());
+            return stream.stream().stats().rowsDelivered() >= 1_000_000;
+          });
       List<RowChange> rows = stream.rowsOf("huge", "t");
       assertThat(rows).hasSize(1_000_000);
       for (int i = 0; i < rows.size(); i += 9973) {
@@ -204,9 +201,12 @@ class StreamBehaviourIT {
         assertThat(after.getString(1)).isEqualTo("row-" + (i + 1));
         assertThat(after.getLong(2)).isEqualTo((i + 1) * 7L);
       }
-      assertThat(rows).extracting(r -> r.transaction().begin()).containsOnly(rows.get(0).transaction().begin());
+      assertThat(rows)
+          .extracting(r -> r.transaction().begin())
+          .containsOnly(rows.get(0).transaction().begin());
       // one batch may exceed the budget alone; the window never holds much more than its budget
-      assertThat(inFlight).allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(maxBytes + (4L << 20)));
+      assertThat(inFlight)
+          .allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(maxBytes + (4L << 20)));
     }
   }
 
@@ -218,8 +218,7 @@ class StreamBehaviourIT {
     String current = query(server, "SHOW MASTER STATUS").get(0).get(0);
     StreamRunner.sql(server, "PURGE BINARY LOGS TO '" + current + "'");
     BinlogPosition purged = new BinlogPosition(before.get(0), Long.parseLong(before.get(1)));
-    try (StreamRunner stream =
-        StreamRunner.start(server, b -> b.start(StartPosition.at(purged)))) {
+    try (StreamRunner stream = StreamRunner.start(server, b -> b.start(StartPosition.at(purged)))) {
       Throwable end = stream.awaitEnd(Duration.ofSeconds(30));
       assertThat(end).isInstanceOf(BinlogUnavailableException.class);
       assertThat(end.getMessage())
@@ -233,7 +232,8 @@ class StreamBehaviourIT {
 
   static List<List<String>> query(MariaDbServer server, String sql) throws SQLException {
     try (Connection c =
-            DriverManager.getConnection(server.jdbcUrl(""), server.adminUser(), server.adminPassword());
+            DriverManager.getConnection(
+                server.jdbcUrl(""), server.adminUser(), server.adminPassword());
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       List<List<String>> rows = new ArrayList<>();

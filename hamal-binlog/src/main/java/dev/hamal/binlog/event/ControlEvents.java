@@ -24,6 +24,7 @@ public final class ControlEvents {
    * @param schema the default database of the statement's session ({@code ""} when none)
    * @param serverCollation {@code collation_server} from the status variables, or -1
    * @param databaseCollation the default collation of {@code schema}, or -1
+   * @param sqlMode the session's {@code sql_mode} flags (0 when not carried)
    */
   public record Query(
       long threadId,
@@ -31,7 +32,8 @@ public final class ControlEvents {
       String schema,
       String sql,
       int serverCollation,
-      int databaseCollation) {}
+      int databaseCollation,
+      long sqlMode) {}
 
   /**
    * A transaction's GTID, MariaDB's ({@code domain-server-sequence}) or MySQL's ({@code
@@ -82,26 +84,27 @@ public final class ControlEvents {
     int statusLength = postHeader >= 13 ? in.u16() : 0;
     in.seek(start + postHeader);
     int statusAt = in.take(statusLength);
-    int[] collations = statusCollations(event, statusAt, statusAt + statusLength);
+    long[] status = statusVariables(event, statusAt, statusAt + statusLength);
     String schema = in.utf8(schemaLength);
     in.skip(1);
     String sql = in.restAsUtf8();
-    return new Query(threadId, errorCode, schema, sql, collations[0], collations[1]);
+    return new Query(threadId, errorCode, schema, sql, (int) status[0], (int) status[1], status[2]);
   }
 
   /**
-   * Reads {@code collation_server} (Q_CHARSET_CODE) and the database collation
-   * (Q_CHARSET_DATABASE_CODE) from the status variables; stops at the first variable it cannot size
-   * (later servers add variables, and nothing after those matters here).
+   * Reads {@code collation_server} (Q_CHARSET_CODE), the database collation
+   * (Q_CHARSET_DATABASE_CODE) and {@code sql_mode} (Q_SQL_MODE_CODE) from the status variables;
+   * stops at the first variable it cannot size (later servers add variables, and nothing after
+   * those matters here).
    */
-  private static int[] statusCollations(byte[] event, int from, int to) {
-    int[] result = {-1, -1};
+  private static long[] statusVariables(byte[] event, int from, int to) {
+    long[] result = {-1, -1, 0};
     ByteCursor in = new ByteCursor(event, from, to);
     while (in.hasRemaining()) {
       int code = in.u8();
       switch (code) {
         case 0 -> in.skip(4); // Q_FLAGS2_CODE
-        case 1 -> in.skip(8); // Q_SQL_MODE_CODE
+        case 1 -> result[2] = in.s64(); // Q_SQL_MODE_CODE
         case 2 -> in.skip(in.u8() + 1); // Q_CATALOG_CODE
         case 3 -> in.skip(4); // Q_AUTO_INCREMENT
         case 4 -> { // Q_CHARSET_CODE: client charset, connection collation, server collation
