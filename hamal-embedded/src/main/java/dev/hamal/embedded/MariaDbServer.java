@@ -226,6 +226,11 @@ public final class MariaDbServer implements AutoCloseable {
     return REPLICATION_PASSWORD;
   }
 
+  /** The server's own log ({@code mariadbd.log} in the data directory), appended at each start. */
+  public Path logFile() {
+    return dataDir.resolve(LOG_FILE);
+  }
+
   /** Whether the server process is alive (false after stop, close, or a crash). */
   public boolean isRunning() {
     Process p = process;
@@ -290,10 +295,14 @@ public final class MariaDbServer implements AutoCloseable {
 
   /**
    * Stops the server and deletes its data directory when it was a temporary one. Idempotent.
-   * Persistent data directories are kept.
+   * Persistent data directories are kept. Does nothing for a {@linkplain
+   * MariaDbServerConfig#jvmScoped() JVM-scoped} server, which the shutdown hook stops.
    */
   @Override
   public void close() {
+    if (config.jvmScoped()) {
+      return;
+    }
     lock.lock();
     try {
       if (state == State.CLOSED) {
@@ -353,7 +362,7 @@ public final class MariaDbServer implements AutoCloseable {
   }
 
   private void launchOnce() {
-    Path logFile = dataDir.resolve(LOG_FILE);
+    Path logFile = logFile();
     long logMark = LogTail.mark(logFile);
     List<String> command = command();
     ProcessBuilder builder =
