@@ -144,7 +144,7 @@ public final class MariaDbServer implements AutoCloseable {
     try {
       server.start();
     } catch (RuntimeException | Error e) {
-      server.close();
+      server.shutDown();
       throw e;
     }
     return server;
@@ -300,9 +300,13 @@ public final class MariaDbServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (config.jvmScoped()) {
-      return;
+    if (!config.jvmScoped()) {
+      shutDown();
     }
+  }
+
+  /** What {@link #close()} does for servers that are not JVM-scoped. */
+  private void shutDown() {
     lock.lock();
     try {
       if (state == State.CLOSED) {
@@ -342,7 +346,7 @@ public final class MariaDbServer implements AutoCloseable {
     writeInitFile();
     boolean portChosenHere = port == 0;
     for (int attempt = 1; ; attempt++) {
-      if (portChosenHere && attempt > 1 || port == 0) {
+      if (port == 0 || (portChosenHere && attempt > 1)) {
         port = freePort();
       } else if (!portIsFree(port)) {
         throw new MariaDbStartException(
@@ -500,13 +504,12 @@ public final class MariaDbServer implements AutoCloseable {
     } catch (IOException | NumberFormatException e) {
       return; // unreadable or half-written: the server overwrites it
     }
-    Optional<ProcessHandle> other = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     boolean isServer =
-        other.flatMap(h -> h.info().command()).map(cmd -> cmd.endsWith("mysqld")).orElse(false)
-            || other
-                .flatMap(h -> h.info().command())
-                .map(cmd -> cmd.endsWith("mariadbd"))
-                .orElse(false);
+        ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .flatMap(h -> h.info().command())
+            .map(command -> command.endsWith("mariadbd") || command.endsWith("mysqld"))
+            .orElse(false);
     if (isServer) {
       throw new MariaDbStartException(
           "data directory "
