@@ -28,23 +28,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hamal bench listener}: catch-up speed of three readers over the same binlog range, in
- * one run, alternating: (a) the floor, {@code mariadb-binlog --read-from-remote-server --raw}
- * writing the raw bytes to a RAM disk; (b) {@code hamal catchup}, decoding every row into typed
- * values; (c) {@code mysql-binlog-connector-java} decoding the same range ({@link
- * OracleCatchup}). Each contender is a separate process; the Java ones run with the same heap
- * cap. Prints the machine, the workload, the median of the runs for each, and the ratios.
+ * {@code hamal bench listener}: catch-up speed of three readers over the same binlog range, in one
+ * run, alternating: (a) the floor, {@code mariadb-binlog --read-from-remote-server --raw} writing
+ * the raw bytes to a RAM disk; (b) {@code hamal catchup}, decoding every row into typed values; (c)
+ * {@code mysql-binlog-connector-java} decoding the same range ({@link OracleCatchup}). Each
+ * contender is a separate process; the Java ones run with the same heap cap. Prints the machine,
+ * the workload, the median of the runs for each, and the ratios.
  */
 @Command(
     name = "listener",
     mixinStandardHelpOptions = true,
-    description = "Compare catch-up wall time: mariadb-binlog (floor), hamal, mysql-binlog-connector-java.")
+    description =
+        "Compare catch-up wall time: mariadb-binlog (floor), hamal, mysql-binlog-connector-java.")
 final class ListenerBenchCommand implements Callable<Integer> {
   private static final Pattern RESULT =
       Pattern.compile(
           "RESULT rows=(\\d+) inserts=(\\d+) updates=(\\d+) deletes=(\\d+) seconds=([0-9.]+)");
 
-  @Option(names = "--source", required = true, paramLabel = "URL", description = "mysql://HOST:PORT")
+  @Option(
+      names = "--source",
+      required = true,
+      paramLabel = "URL",
+      description = "mysql://HOST:PORT")
   String source;
 
   @Option(names = "--user", defaultValue = "root", description = "User (default root).")
@@ -104,7 +109,8 @@ final class ListenerBenchCommand implements Callable<Integer> {
     long rangeBytes;
     List<String> files = new ArrayList<>();
     try (Connection c =
-            DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/", user, password);
+            DriverManager.getConnection(
+                "jdbc:mariadb://" + host + ":" + port + "/", user, password);
         Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT VERSION()")) {
         rs.next();
@@ -128,31 +134,61 @@ final class ListenerBenchCommand implements Callable<Integer> {
       }
     }
 
-    Path jar = Path.of(ListenerBenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jar =
+        Path.of(
+            ListenerBenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> hamal =
         new ArrayList<>(
             List.of(
-                java, "-Xmx" + heap, "-cp", jar.toString(), "dev.hamal.app.Main", "catchup",
-                "--source", "mysql://" + host + ":" + port, "--user", user,
-                "--password-env", "HAMAL_BENCH_PASSWORD", "--from", start.toString(),
-                "--to", end.toString()));
+                java,
+                "-Xmx" + heap,
+                "-cp",
+                jar.toString(),
+                "dev.hamal.app.Main",
+                "catchup",
+                "--source",
+                "mysql://" + host + ":" + port,
+                "--user",
+                user,
+                "--password-env",
+                "HAMAL_BENCH_PASSWORD",
+                "--from",
+                start.toString(),
+                "--to",
+                end.toString()));
     if (decodeThreads != null) {
       hamal.add("--decode-threads");
       hamal.add(decodeThreads.toString());
     }
     List<String> oracle =
         List.of(
-            java, "-Xmx" + heap, "-cp", jar.toString(), OracleCatchup.class.getName(), host,
-            Integer.toString(port), user, "HAMAL_BENCH_PASSWORD", start.file(),
-            Long.toString(start.position()), end.file(), Long.toString(end.position()));
+            java,
+            "-Xmx" + heap,
+            "-cp",
+            jar.toString(),
+            OracleCatchup.class.getName(),
+            host,
+            Integer.toString(port),
+            user,
+            "HAMAL_BENCH_PASSWORD",
+            start.file(),
+            Long.toString(start.position()),
+            end.file(),
+            Long.toString(end.position()));
     Path rawDir = Files.createTempDirectory(ramDisk(), "hamal-bench-raw");
     List<String> floor = new ArrayList<>();
     floor.addAll(
         List.of(
-            mariadbBinlog, "--read-from-remote-server", "--raw", "--host=" + host,
-            "--port=" + port, "--user=" + user, "--start-position=" + start.position(),
-            "--stop-position=" + end.position(), "--result-file=" + rawDir + "/"));
+            mariadbBinlog,
+            "--read-from-remote-server",
+            "--raw",
+            "--host=" + host,
+            "--port=" + port,
+            "--user=" + user,
+            "--start-position=" + start.position(),
+            "--stop-position=" + end.position(),
+            "--result-file=" + rawDir + "/"));
     floor.addAll(files);
 
     Map<String, Contender> contenders = new LinkedHashMap<>();
@@ -177,7 +213,11 @@ final class ListenerBenchCommand implements Callable<Integer> {
         c.measurements.add(m);
         out.printf(
             "run %d %-40s %8.3f s  peak RSS %5d MiB%s%n",
-            run, c.label, m.wallSeconds, m.peakRssKiB / 1024, m.result == null ? "" : "  " + m.result);
+            run,
+            c.label,
+            m.wallSeconds,
+            m.peakRssKiB / 1024,
+            m.result == null ? "" : "  " + m.result);
       }
       order.add(order.remove(0)); // rotate so no contender always runs first
     }
@@ -185,7 +225,9 @@ final class ListenerBenchCommand implements Callable<Integer> {
     checkSameRows(contenders.get("hamal"), contenders.get("oracle"));
 
     out.println();
-    out.printf("%-40s %9s %8s %8s %12s %10s%n", "contender", "median s", "min s", "max s", "rows/s", "peak RSS");
+    out.printf(
+        "%-40s %9s %8s %8s %12s %10s%n",
+        "contender", "median s", "min s", "max s", "rows/s", "peak RSS");
     long rows = contenders.get("hamal").measurements.get(0).rows;
     for (Contender c : contenders.values()) {
       double median = c.median();
@@ -204,8 +246,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
     out.printf(
         "%nratios    : hamal / floor = %.2f (target <= 1.5)   hamal / connector = %.2f (target <="
             + " 0.6)%n",
-        hamalMedian / floorMedian,
-        hamalMedian / oracleMedian);
+        hamalMedian / floorMedian, hamalMedian / oracleMedian);
     return 0;
   }
 
@@ -235,7 +276,9 @@ final class ListenerBenchCommand implements Callable<Integer> {
 
   private static Path ramDisk() {
     Path shm = Path.of("/dev/shm");
-    return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    return Files.isDirectory(shm) && Files.isWritable(shm)
+        ? shm
+        : Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   /** Both decoders must have seen the same rows, or the timing compares different work. */
@@ -272,14 +315,27 @@ final class ListenerBenchCommand implements Callable<Integer> {
     rss.stop();
     if (exit != 0) {
       throw new IllegalStateException(
-          "command failed (exit " + exit + "): " + String.join(" ", command) + "\n" + String.join("\n", output));
+          "command failed (exit "
+              + exit
+              + "): "
+              + String.join(" ", command)
+              + "\n"
+              + String.join("\n", output));
     }
     String result = null;
     long rows = -1;
     for (String line : output) {
       Matcher m = RESULT.matcher(line);
       if (m.find()) {
-        result = "rows=" + m.group(1) + " inserts=" + m.group(2) + " updates=" + m.group(3) + " deletes=" + m.group(4);
+        result =
+            "rows="
+                + m.group(1)
+                + " inserts="
+                + m.group(2)
+                + " updates="
+                + m.group(3)
+                + " deletes="
+                + m.group(4);
         rows = Long.parseLong(m.group(1));
       }
     }

@@ -1,11 +1,11 @@
 package dev.hamal.bench;
 
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.RotateEventData;
-import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.network.SSLMode;
@@ -19,12 +19,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The baseline of {@code hamal bench listener}: {@code mysql-binlog-connector-java} reading the
- * same binlog range as {@code hamal catchup}, decoding every row with its default deserializers
- * and touching every value once, printing the same {@code RESULT ...} line. Arguments:
- * {@code HOST PORT USER PASSWORD_ENV FROM_FILE FROM_POS TO_FILE TO_POS}.
+ * same binlog range as {@code hamal catchup}, decoding every row with its default deserializers and
+ * touching every value once, printing the same {@code RESULT ...} line. Arguments: {@code HOST PORT
+ * USER PASSWORD_ENV FROM_FILE FROM_POS TO_FILE TO_POS}.
  *
- * <p>Positions are tracked the way Hamal's reader does (previous position plus event size),
- * because MariaDB 11.4 writes no end positions inside transactions.
+ * <p>Positions are tracked the way Hamal's reader does (previous position plus event size), because
+ * MariaDB 11.4 writes no end positions inside transactions.
  */
 public final class OracleCatchup {
   private OracleCatchup() {}
@@ -151,7 +151,11 @@ public final class OracleCatchup {
     private void visit(Serializable[] row) {
       long h = digest;
       for (Serializable value : row) {
-        h = h * 31 + (value instanceof byte[] b ? Arrays.hashCode(b) : java.util.Objects.hashCode(value));
+        h =
+            h * 31
+                + (value instanceof byte[] b
+                    ? Arrays.hashCode(b)
+                    : java.util.Objects.hashCode(value));
       }
       digest = h;
     }

@@ -38,7 +38,7 @@ class FaultToleranceIT {
         stream ->
             assertThat(stream.reconnects.get(0))
                 .isInstanceOfAny(CorruptEventException.class, BinlogConnectionException.class)
-                .satisfies(e -> assertNamesPlace((BinlogException) e)));
+                .satisfies(FaultToleranceIT::assertNamesPlace));
   }
 
   @Test
@@ -73,6 +73,7 @@ class FaultToleranceIT {
         (proxy, stream) -> {
           proxy.blackhole();
           awaitReconnect(stream);
+          proxy.resume();
         },
         stream ->
             assertThat(stream.reconnects.get(0))
@@ -260,8 +261,13 @@ class FaultToleranceIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      stop();
+    public void close() {
+      running.set(false);
+      try {
+        thread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

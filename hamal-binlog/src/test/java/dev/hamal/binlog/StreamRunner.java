@@ -149,9 +149,13 @@ final class StreamRunner implements ChangeHandler, AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stream.close();
-    thread.join(10_000);
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static void sql(MariaDbServer server, String... statements) {
