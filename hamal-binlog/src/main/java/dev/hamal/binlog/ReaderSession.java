@@ -299,16 +299,19 @@ final class ReaderSession implements Runnable {
   // ---------------------------------------------------------------- streaming
 
   private void stream(MySqlConnection c, BinlogPosition from) throws InterruptedException {
+    int serverId = settings.source().serverId();
     if (start instanceof StartPosition.AfterGtids g && !c.serverInfo().mariaDb()) {
-      c.requestBinlogDumpGtid(
-          from, MySqlGtidSet.parse(g.gtidSet()), settings.source().serverId(), 4);
+      c.requestBinlogDumpGtid(MySqlGtidSet.parse(g.gtidSet()), serverId, 0);
     } else {
-      c.requestBinlogDump(from, settings.source().serverId(), settings.nonBlocking() ? 1 : 0);
+      c.requestBinlogDump(
+          from, serverId, settings.nonBlocking() ? MySqlConnection.DUMP_NON_BLOCKING : 0);
     }
     file = from.file();
     nextPos = from.position();
     updateStopComparison();
-    emitPosition(false);
+    if (!(start instanceof StartPosition.AfterGtids)) {
+      emitPosition(false); // a GTID start learns its position from the first (fake) rotate
+    }
     while (!stopping) {
       if (!batch.isEmpty() && c.available() == 0) {
         flush(); // nothing more is buffered: hand over what we have before blocking
