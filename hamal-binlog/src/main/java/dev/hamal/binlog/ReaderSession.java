@@ -50,6 +50,9 @@ final class ReaderSession implements Runnable {
           "^\\s*(?:/\\*.*?\\*/\\s*)*(insert|update|delete|replace|load\\s+data)\\b",
           Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
+  /** MariaDB's {@code BINLOG_SEND_ANNOTATE_ROWS_EVENT} dump flag. */
+  private static final int DUMP_SEND_ANNOTATE_ROWS = 2;
+
   /** What a table id maps to: a decode plan, or a table the filter excludes. */
   private record Excluded(TableMap map) {}
 
@@ -365,25 +368,37 @@ final class ReaderSession implements Runnable {
     if (header.isArtificial()) {
       return true; // made up by the dump thread (e.g. a GTID list), occupies no position
     }
-    long eventStart = nextPos;
+    long size = header.eventSize();
+    long written = header.nextPosition();
+    // The server's end position is authoritative where it writes one: events it does not send
+    // (ANNOTATE_ROWS unless requested) still occupy the file. Inside MariaDB 11.4 transactions it
+    // writes 0, and the position is the previous one plus the event's size.
+    long eventStart = written != 0 ? unwrap(written) - size : nextPos;
+    if (eventStart < nextPos) {
+      throw new CorruptEventException(
+          server,
+          new BinlogPosition(file, nextPos),
+          EventType.name(type)
+              + " event claims to end at "
+              + written
+              + ", before the end of the previous event: the event framing is lost");
+    }
     if (settings.stopAt() != null && reachedStop(eventStart)) {
       emit(new Batch.EndItem());
       return false;
     }
-    nextPos = eventStart + header.eventSize();
-    if (header.nextPosition() != 0 && header.nextPosition() != (nextPos & 0xffffffffL)) {
-      throw new CorruptEventException(
-          server,
-          new BinlogPosition(file, eventStart),
-          EventType.name(type)
-              + " event ends at "
-              + header.nextPosition()
-              + " but the stream computed "
-              + nextPos
-              + ": the event framing is lost");
-    }
+    nextPos = eventStart + size;
     handleEvent(event, header, type, eventStart, false);
     return true;
+  }
+
+  /**
+   * The 64-bit position of a 32-bit end position: binlog files can outgrow 4 GiB (one huge
+   * transaction), and the header field then wraps.
+   */
+  private long unwrap(long written) {
+    long candidate = (nextPos & ~0xffffffffL) | written;
+    return candidate < nextPos ? candidate + (1L << 32) : candidate;
   }
 
   private void handleEvent(

@@ -8,6 +8,7 @@ record StreamSettings(
     StartPosition start,
     BinlogPosition stopAt,
     boolean nonBlocking,
+    boolean annotateRows,
     TableFilter tables,
     Duration heartbeatInterval,
     Duration deadConnectionTimeout,

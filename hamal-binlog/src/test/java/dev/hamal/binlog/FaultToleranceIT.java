@@ -137,7 +137,10 @@ class FaultToleranceIT {
   }
 
   private static void awaitReconnect(StreamRunner stream) {
-    await().atMost(TIMEOUT).failFast(stream::isFinished).until(() -> !stream.reconnects.isEmpty());
+    await()
+        .atMost(TIMEOUT)
+        .failFast(stream::assertRunning)
+        .until(() -> !stream.reconnects.isEmpty());
   }
 
   private static void assertNamesPlace(BinlogException e) {
@@ -159,7 +162,7 @@ class FaultToleranceIT {
     int expected = writer.committed();
     await()
         .atMost(TIMEOUT)
-        .failFast("stream ended: " + stream.ended.get(), stream::isFinished)
+        .failFast(stream::assertRunning)
         .until(() -> stream.rowsOf(schema, "t").size() >= expected);
     List<Long> ids = new ArrayList<>();
     for (RowChange row : stream.rowsOf(schema, "t")) {

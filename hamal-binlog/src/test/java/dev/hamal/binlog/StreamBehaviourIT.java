@@ -56,7 +56,8 @@ class StreamBehaviourIT {
         "CREATE TABLE positions.t (id INT PRIMARY KEY, v VARCHAR(100))");
     try (StreamRunner stream =
         StreamRunner.start(
-            server, b -> b.tables(TableFilter.of(List.of("positions.*"), List.of())))) {
+            server,
+            b -> b.annotateRows(true).tables(TableFilter.of(List.of("positions.*"), List.of())))) {
       stream.awaitStarted(Duration.ofSeconds(30));
       StreamRunner.sql(
           server,
@@ -101,6 +102,56 @@ class StreamBehaviourIT {
             .anySatisfy(e -> assertThat(e.get(4)).isEqualTo(Long.toString(end.next().position())));
       }
       assertThat(stream.commits).allSatisfy(c -> assertThat(c.gtidState()).isPresent());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  void shouldKeepTransactionBoundariesExactWithoutAnnotateEvents(MariaDbServer server)
+      throws Exception {
+    StreamRunner.sql(
+        server,
+        "DROP DATABASE IF EXISTS boundaries",
+        "CREATE DATABASE boundaries",
+        "CREATE TABLE boundaries.t (id INT PRIMARY KEY, v VARCHAR(100))");
+    try (StreamRunner stream =
+        StreamRunner.start(
+            server, b -> b.tables(TableFilter.of(List.of("boundaries.*"), List.of())))) {
+      stream.awaitStarted(Duration.ofSeconds(30));
+      StreamRunner.sql(
+          server,
+          "BEGIN",
+          "INSERT INTO boundaries.t VALUES (1, 'a'), (2, 'b')",
+          "UPDATE boundaries.t SET v = 'c' WHERE id = 1",
+          "INSERT INTO boundaries.t VALUES (3, 'd')",
+          "COMMIT",
+          "INSERT INTO boundaries.t VALUES (4, 'e')");
+      stream.awaitRows("boundaries", "t", 5, Duration.ofSeconds(30));
+      List<RowChange> rows = stream.rowsOf("boundaries", "t");
+      for (int i = 1; i < rows.size(); i++) {
+        assertThat(rows.get(i).position())
+            .as("row positions only grow")
+            .isGreaterThanOrEqualTo(rows.get(i - 1).position());
+      }
+      for (RowChange row : rows) {
+        TransactionEnd end =
+            stream.commits.stream()
+                .filter(c -> c.transaction().begin().equals(row.transaction().begin()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(row.position()).isGreaterThan(row.transaction().begin());
+        assertThat(row.position()).isLessThan(end.next());
+        List<List<String>> events =
+            query(server, "SHOW BINLOG EVENTS IN '" + end.next().file() + "'");
+        assertThat(events)
+            .as("the transaction begins at a GTID event and ends where the server says")
+            .anySatisfy(e -> {
+              assertThat(e.get(1)).isEqualTo(Long.toString(row.transaction().begin().position()));
+              assertThat(e.get(2)).isEqualTo("Gtid");
+            })
+            .anySatisfy(e -> assertThat(e.get(4)).isEqualTo(Long.toString(end.next().position())));
+      }
+      assertThat(stream.reconnects).isEmpty();
     }
   }
 
@@ -184,11 +235,11 @@ class StreamBehaviourIT {
       stream.awaitStarted(Duration.ofSeconds(30));
       StreamRunner.sql(
           server,
-          "INSERT INTO huge.t SELECT seq, CONCAT('row-', seq), seq * 7 FROM seq_1_to_1000000");
+          "INSERT INTO huge.t SELECT seq, CONCAT('row-', seq), seq * 7 FROM huge.seq_1_to_1000000");
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(180))
           .pollInterval(Duration.ofMillis(50))
-          .failFast("stream ended", stream::isFinished)
+          .failFast(stream::assertRunning)
           .until(() -> {
             inFlight.add(stream.stream().stats().bytesInFlight());
             return stream.stream().stats().rowsDelivered() >= 1_000_000;

@@ -92,6 +92,13 @@ final class StreamRunner implements ChangeHandler, AutoCloseable {
     return finished;
   }
 
+  /** Fails (for Awaitility's fail-fast) once the stream has ended, saying how. */
+  void assertRunning() {
+    if (finished) {
+      throw new AssertionError("the stream ended: " + ended.get(), ended.get());
+    }
+  }
+
   @Override
   public void onRow(RowChange change) {
     rows.add(change);
@@ -130,7 +137,7 @@ final class StreamRunner implements ChangeHandler, AutoCloseable {
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(20))
-        .failFast("stream ended: " + ended.get(), () -> finished)
+        .failFast(this::assertRunning)
         .until(() -> rowsOf(schema, table).size() >= count);
   }
 
@@ -139,7 +146,7 @@ final class StreamRunner implements ChangeHandler, AutoCloseable {
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(20))
-        .failFast("stream ended: " + ended.get(), () -> finished)
+        .failFast(this::assertRunning)
         .until(() -> stream.stats().lastCheckpoint().isPresent());
   }
 
