@@ -40,6 +40,10 @@ public final class MySqlConnection implements AutoCloseable {
     throw new UnsupportedOperationException();
   }
 
+  public void requestBinlogDumpGtid(MySqlGtidSet gtids, int serverId, int flags) {
+    throw new UnsupportedOperationException();
+  }
+
   public byte[] readEvent() {
     throw new UnsupportedOperationException();
   }
