@@ -1118,4 +1118,19 @@ class RowsDecoderTest {
     assertThat(rows.after(0).getString(0)).isEqualTo(new String(euro, cp1252)).isEqualTo("€é");
     assertThat(rows.after(0).getString(0).getBytes(StandardCharsets.UTF_8)).hasSize(5);
   }
+
+  @Test
+  @Disabled(
+      "Finding: a DECIMAL(<=18) value whose 4-byte digit groups exceed 999999999 (impossible in"
+          + " the format) makes RowsDecoder's K_DECIMAL_LONG path throw ArithmeticException from"
+          + " Decimals.decodeUnscaledLong instead of MalformedValueException. Enable when fixed.")
+  void shouldRejectDecimalDigitGroupsBeyondNineDigitsAsMalformed() {
+    Table t = table(Column.decimal("d", 18, 1));
+    // lead group (8 digits, 4 bytes), one full group, one fraction digit (1 byte): all 0xff
+    byte[] ff = new byte[EventBytes.Values.decimalSize(18, 1)];
+    Arrays.fill(ff, (byte) 0xff);
+    byte[] e = mysql.eb.writeRows(t).row(EventBytes.raw(ff)).build();
+
+    assertThatThrownBy(() -> decodeRaw(t, e)).isInstanceOf(MalformedValueException.class);
+  }
 }
