@@ -308,6 +308,25 @@ class TableMapTest {
   }
 
   @Test
+  @Disabled(
+      "Finding: TableMap.isCharacter leaves GEOMETRY out of the character columns, but MariaDB"
+          + " counts it; a valid MariaDB table map whose default-charset exception points past"
+          + " Hamal's count of character columns is rejected as malformed. Enable when fixed.")
+  void shouldAcceptAMariaDbDefaultCharsetExceptionForTheLastCharacterColumn() {
+    // geometry (binary, 63) and a utf8mb4_0900 text: one each, the default is the smaller id 63
+    // and the text is the exception at character-column index 1
+    Table t =
+        EventBytes.table(7, "gis", "places")
+            .columns(Column.geometry("shape"), Column.text("descr", 2, UTF8MB4))
+            .charsets(CharsetLayout.DEFAULT)
+            .build();
+
+    TableMap map = mariaMap(t);
+
+    assertThat(map.collation(1)).isEqualTo(UTF8MB4);
+  }
+
+  @Test
   void shouldReadColumnNames() {
     Table t =
         EventBytes.table(8, "s", "t")
