@@ -513,6 +513,30 @@ class ControlEventsTest {
   }
 
   @Test
+  void shouldAgreeWithTheOracleOnTheEventsOfAPayload() {
+    byte[][] inner = innerTransaction(mysql.payloadWriter());
+    byte[] e = mysql.transactionPayload(Compression.ZSTD, inner);
+
+    com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData oracle =
+        (com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData)
+            new OracleComparison.Oracle().dataOfLast(mysqlFde, e);
+    List<byte[]> events = ControlEvents.transactionPayload(e, mysqlFormat);
+
+    assertThat(oracle.getCompressionType()).isZero();
+    assertThat(oracle.getUncompressedEvents()).hasSameSizeAs(events);
+    for (int i = 0; i < events.size(); i++) {
+      assertThat(oracle.getUncompressedEvents().get(i).getHeader().getEventType().ordinal())
+          .as("inner event %d", i)
+          .isPositive();
+      assertThat(
+              ((com.github.shyiko.mysql.binlog.event.EventHeaderV4)
+                      oracle.getUncompressedEvents().get(i).getHeader())
+                  .getEventLength())
+          .isEqualTo(events.get(i).length);
+    }
+  }
+
+  @Test
   void shouldUnpackAnEmptyPayload() {
     byte[] e = mysql.transactionPayload(Compression.ZSTD);
 

@@ -129,6 +129,24 @@ class TableMapTest {
     assertThat(map.isNullable(4095)).isTrue();
   }
 
+  @Test
+  void shouldReadBlocksLongerThanAOneByteLength() {
+    // 300 VARCHARs: 600 bytes of type metadata and 3,300 bytes of column names, both with a
+    // three-byte (0xfc) length; and a column count of 300, also 0xfc-encoded
+    Table.Builder b = EventBytes.table(1, "s", "wide").metadata(Metadata.COLUMN_NAME);
+    for (int i = 0; i < 300; i++) {
+      b.column(Column.varchar(String.format("column_%03d", i), 300 + i, UTF8MB4));
+    }
+    byte[] e = mysql.tableMap(b.build());
+
+    TableMap map = TableMap.parse(e, mysqlFormat);
+
+    assertThat(map.columnCount()).isEqualTo(300);
+    assertThat(map.metadata(299)).isEqualTo(599);
+    assertThat(map.columnName(299)).isEqualTo("column_299");
+    assertThat(oracleMetadata(mysqlFde, e).getColumnNames()).hasSize(300);
+  }
+
   // optional metadata ----------------------------------------------------------------------------
 
   @Test
