@@ -448,7 +448,10 @@ final class ReaderSession implements Runnable {
         case EventType.MARIADB_QUERY_COMPRESSED,
             EventType.MARIADB_WRITE_ROWS_COMPRESSED_V1,
             EventType.MARIADB_UPDATE_ROWS_COMPRESSED_V1,
-            EventType.MARIADB_DELETE_ROWS_COMPRESSED_V1 ->
+            EventType.MARIADB_DELETE_ROWS_COMPRESSED_V1,
+            EventType.MARIADB_WRITE_ROWS_COMPRESSED,
+            EventType.MARIADB_UPDATE_ROWS_COMPRESSED,
+            EventType.MARIADB_DELETE_ROWS_COMPRESSED ->
             throw new UnsupportedEventException(
                 server,
                 here,

@@ -272,12 +272,10 @@ public final class DecodedRows {
       switch (table.kind[column]) {
         case TableDecoder.K_INT64:
           return table.unsigned[column] ? Long.toUnsignedString(v) : Long.toString(v);
-        case TableDecoder.K_INT8,
-        TableDecoder.K_INT16,
-        TableDecoder.K_INT24,
-        TableDecoder.K_INT32,
-        TableDecoder.K_BIT:
+        case TableDecoder.K_INT8, TableDecoder.K_INT16, TableDecoder.K_INT24, TableDecoder.K_INT32:
           return Long.toString(v);
+        case TableDecoder.K_BIT:
+          return Long.toUnsignedString(v);
         case TableDecoder.K_YEAR:
           return Temporals.pad(new StringBuilder(4), v, 4).toString();
         case TableDecoder.K_FLOAT:

@@ -65,11 +65,13 @@ public final class EventType {
   /** Header flag: the event was made up by the dump thread and does not occupy the binlog. */
   public static final int FLAG_ARTIFICIAL = 0x20;
 
-  /** Whether the type carries row images (any rows event, any version, compressed or not). */
+  /**
+   * Whether the type carries plain row images (rows events v1 and v2). MariaDB's compressed rows
+   * events (166-171) are not among them: their body is zlib data.
+   */
   public static boolean isRows(int type) {
     return (type >= WRITE_ROWS_V1 && type <= DELETE_ROWS_V1)
-        || (type >= WRITE_ROWS_V2 && type <= DELETE_ROWS_V2)
-        || (type >= MARIADB_WRITE_ROWS_COMPRESSED_V1 && type <= MARIADB_DELETE_ROWS_COMPRESSED);
+        || (type >= WRITE_ROWS_V2 && type <= DELETE_ROWS_V2);
   }
 
   public static String name(int type) {

@@ -103,9 +103,16 @@ public final class FormatDescription {
     if (!m.find()) {
       return false;
     }
-    int major = Integer.parseInt(m.group(1));
-    int minor = Integer.parseInt(m.group(2));
-    int patch = Integer.parseInt(m.group(3));
+    int major;
+    int minor;
+    int patch;
+    try {
+      major = Integer.parseInt(m.group(1));
+      minor = Integer.parseInt(m.group(2));
+      patch = Integer.parseInt(m.group(3));
+    } catch (NumberFormatException e) {
+      throw new MalformedValueException("server version '" + serverVersion + "' is not a version");
+    }
     if (serverVersion.contains("MariaDB") || major >= 10) {
       return major > 5 || (major == 5 && minor >= 3);
     }

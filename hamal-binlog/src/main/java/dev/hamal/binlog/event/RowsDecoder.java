@@ -37,22 +37,10 @@ public final class RowsDecoder {
   /** Operation of a rows event type, or {@code null} when the type carries no rows. */
   public static Operation operation(int type) {
     return switch (type) {
-      case EventType.WRITE_ROWS_V1,
-          EventType.WRITE_ROWS_V2,
-          EventType.MARIADB_WRITE_ROWS_COMPRESSED_V1,
-          EventType.MARIADB_WRITE_ROWS_COMPRESSED ->
-          Operation.INSERT;
-      case EventType.UPDATE_ROWS_V1,
-          EventType.UPDATE_ROWS_V2,
-          EventType.PARTIAL_UPDATE_ROWS,
-          EventType.MARIADB_UPDATE_ROWS_COMPRESSED_V1,
-          EventType.MARIADB_UPDATE_ROWS_COMPRESSED ->
+      case EventType.WRITE_ROWS_V1, EventType.WRITE_ROWS_V2 -> Operation.INSERT;
+      case EventType.UPDATE_ROWS_V1, EventType.UPDATE_ROWS_V2, EventType.PARTIAL_UPDATE_ROWS ->
           Operation.UPDATE;
-      case EventType.DELETE_ROWS_V1,
-          EventType.DELETE_ROWS_V2,
-          EventType.MARIADB_DELETE_ROWS_COMPRESSED_V1,
-          EventType.MARIADB_DELETE_ROWS_COMPRESSED ->
-          Operation.DELETE;
+      case EventType.DELETE_ROWS_V1, EventType.DELETE_ROWS_V2 -> Operation.DELETE;
       default -> null;
     };
   }

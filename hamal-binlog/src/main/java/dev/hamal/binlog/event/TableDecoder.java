@@ -264,6 +264,7 @@ public final class TableDecoder implements BinlogTable {
             "json");
         if (json && charsets[i] == null) {
           charsets[i] = Charsets.utf8(); // MariaDB's JSON is utf8mb4 LONGTEXT
+          types[i] = ColumnType.JSON;
         }
       }
       case MySqlType.JSON -> {

@@ -120,7 +120,7 @@ public final class TableMap {
       nullable[i] = (event[nullsAt + (i >>> 3)] & (1 << (i & 7))) != 0;
     }
     byte[] body = Arrays.copyOfRange(event, bodyStart, end);
-    OptionalFields parsed = new OptionalFields(types, metadata);
+    OptionalFields parsed = new OptionalFields(types, metadata, format.isMariaDb());
     while (in.hasRemaining()) {
       int fieldType = in.u8();
       int length = in.packedLength();
@@ -168,6 +168,7 @@ public final class TableMap {
   private static final class OptionalFields {
     private final int[] types;
     private final int[] metadata;
+    private final boolean mariaDb;
     byte[] signedness;
     int[] characterCollations; // per character column, in order
     int defaultCollation = -1;
@@ -179,9 +180,10 @@ public final class TableMap {
     String[][] labels;
     int[] primaryKey;
 
-    OptionalFields(int[] types, int[] metadata) {
+    OptionalFields(int[] types, int[] metadata, boolean mariaDb) {
       this.types = types;
       this.metadata = metadata;
+      this.mariaDb = mariaDb;
     }
 
     void read(int fieldType, ByteCursor in) {
@@ -299,7 +301,7 @@ public final class TableMap {
     private int countCharacterColumns() {
       int n = 0;
       for (int i = 0; i < types.length; i++) {
-        if (isCharacter(types[i], metadata[i])) {
+        if (isCharacter(types[i], metadata[i], mariaDb)) {
           n++;
         }
       }
@@ -333,7 +335,7 @@ public final class TableMap {
         int real = realType(types[i], metadata[i]);
         if (real == MySqlType.ENUM || real == MySqlType.SET) {
           result[i] = pick(enumSetCollations, enumSetOverrides, enumSetDefault, enumSet++);
-        } else if (isCharacter(types[i], metadata[i])) {
+        } else if (isCharacter(types[i], metadata[i], mariaDb)) {
           result[i] = pick(characterCollations, characterOverrides, defaultCollation, character++);
         }
       }
@@ -366,9 +368,13 @@ public final class TableMap {
     return first;
   }
 
-  /** Whether the column is a character column in the sense of the charset metadata. */
-  static boolean isCharacter(int type, int metadata) {
+  /**
+   * Whether the column is a character column in the sense of the charset metadata. MariaDB counts
+   * GEOMETRY among them (its field class derives from BLOB); MySQL does not.
+   */
+  static boolean isCharacter(int type, int metadata, boolean mariaDb) {
     return switch (type) {
+      case MySqlType.GEOMETRY -> mariaDb;
       case MySqlType.VARCHAR,
           MySqlType.VAR_STRING,
           MySqlType.BLOB,

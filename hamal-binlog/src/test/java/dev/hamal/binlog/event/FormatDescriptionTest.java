@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.shyiko.mysql.binlog.event.FormatDescriptionEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.ChecksumType;
 import java.util.Arrays;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class FormatDescriptionTest {
@@ -180,10 +179,6 @@ class FormatDescriptionTest {
   }
 
   @Test
-  @Disabled(
-      "Finding: FormatDescription.knowsChecksums parses the version's numbers with"
-          + " Integer.parseInt, so a corrupt version like 99999999999.0.1 escapes as"
-          + " NumberFormatException instead of MalformedValueException. Enable when fixed.")
   void shouldRejectAVersionNumberTooLargeForAnIntAsMalformed() {
     byte[] fde = EventBytes.mySql().formatDescription("99999999999.0.1-log");
 

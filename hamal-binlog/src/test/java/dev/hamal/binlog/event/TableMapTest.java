@@ -17,7 +17,6 @@ import dev.hamal.binlog.event.EventBytes.Table;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class TableMapTest {
@@ -277,10 +276,6 @@ class TableMapTest {
   }
 
   @Test
-  @Disabled(
-      "Finding: TableMap.isCharacter leaves GEOMETRY out of the character columns, but MariaDB"
-          + " counts it (every non-ENUM/SET column with a character set); the collations of the"
-          + " following text columns shift by one. Enable when fixed.")
   void shouldCountGeometryAmongMariaDbCharacterColumns() {
     // MariaDB writes a collation for every column with a character set that is not ENUM/SET,
     // GEOMETRY (a BLOB with the binary character set) included.
@@ -303,10 +298,6 @@ class TableMapTest {
   }
 
   @Test
-  @Disabled(
-      "Finding: TableMap.isCharacter leaves GEOMETRY out of the character columns, but MariaDB"
-          + " counts it (every non-ENUM/SET column with a character set); the collations of the"
-          + " following text columns shift by one. Enable when fixed.")
   void shouldIndexMariaDbDefaultCharsetExceptionsCountingGeometry() {
     Table t =
         EventBytes.table(7, "gis", "places")
@@ -326,10 +317,6 @@ class TableMapTest {
   }
 
   @Test
-  @Disabled(
-      "Finding: TableMap.isCharacter leaves GEOMETRY out of the character columns, but MariaDB"
-          + " counts it; a valid MariaDB table map whose default-charset exception points past"
-          + " Hamal's count of character columns is rejected as malformed. Enable when fixed.")
   void shouldAcceptAMariaDbDefaultCharsetExceptionForTheLastCharacterColumn() {
     // geometry (binary, 63) and a utf8mb4_0900 text: one each, the default is the smaller id 63
     // and the text is the exception at character-column index 1
@@ -482,8 +469,8 @@ class TableMapTest {
     assertThat(TableMap.realType(map.type(0), map.metadata(0))).isEqualTo(MySqlType.ENUM);
     assertThat(TableMap.realType(map.type(1), map.metadata(1))).isEqualTo(MySqlType.SET);
     assertThat(TableMap.realType(map.type(2), map.metadata(2))).isEqualTo(MySqlType.STRING);
-    assertThat(TableMap.isCharacter(map.type(0), map.metadata(0))).isFalse();
-    assertThat(TableMap.isCharacter(map.type(2), map.metadata(2))).isTrue();
+    assertThat(TableMap.isCharacter(map.type(0), map.metadata(0), false)).isFalse();
+    assertThat(TableMap.isCharacter(map.type(2), map.metadata(2), false)).isTrue();
     assertThat(plan.columnType(0)).isEqualTo(ColumnType.ENUM);
     assertThat(plan.columnType(1)).isEqualTo(ColumnType.SET);
     assertThat(plan.columnType(2)).isEqualTo(ColumnType.CHAR);
@@ -505,11 +492,9 @@ class TableMapTest {
       assertThat(TableMap.realType(map.type(0), map.metadata(0)))
           .as("CHAR of %d bytes", maxBytes)
           .isEqualTo(MySqlType.STRING);
-      assertThat(TableMap.isCharacter(map.type(0), map.metadata(0))).isTrue();
+      assertThat(TableMap.isCharacter(map.type(0), map.metadata(0), false)).isTrue();
       assertThat(plan.columnType(0)).isEqualTo(ColumnType.CHAR);
-      assertThat(plan.meta[0])
-          .as("length prefix of %d", maxBytes)
-          .isEqualTo(maxBytes > 255 ? 2 : 1);
+      assertThat(plan.meta[0]).as("maximum byte length of %d", maxBytes).isEqualTo(maxBytes);
     }
   }
 
