@@ -36,13 +36,25 @@ final class Ed25519 {
   /** The 64-byte signature of {@code message} under the key derived from {@code secret}. */
   static byte[] sign(byte[] secret, byte[] message) {
     byte[] hash = Scrambles.digest("SHA-512", secret);
+    BigInteger a = scalar(hash);
+    byte[] publicKey = encode(multiply(BASE, a));
+    return sign(hash, a, publicKey, message);
+  }
+
+  /** The 32-byte encoded public key belonging to {@code secret}. */
+  static byte[] publicKey(byte[] secret) {
+    return encode(multiply(BASE, scalar(Scrambles.digest("SHA-512", secret))));
+  }
+
+  private static BigInteger scalar(byte[] hash) {
     byte[] scalarBytes = Arrays.copyOf(hash, 32);
     scalarBytes[0] &= (byte) 248;
     scalarBytes[31] &= 127;
     scalarBytes[31] |= 64;
-    BigInteger a = littleEndian(scalarBytes);
-    byte[] publicKey = encode(multiply(BASE, a));
+    return littleEndian(scalarBytes);
+  }
 
+  private static byte[] sign(byte[] hash, BigInteger a, byte[] publicKey, byte[] message) {
     byte[] prefix = Arrays.copyOfRange(hash, 32, 64);
     BigInteger r =
         littleEndian(Scrambles.digest("SHA-512", Scrambles.concat(prefix, message))).mod(L);
