@@ -385,7 +385,7 @@ public final class MySqlConnection implements AutoCloseable {
           if (ServerErrors.isErr(answer)) {
             throw ServerErrors.toException(server, null, answer);
           }
-          if (answer[0] != 0x00) {
+          if (answer.length == 0 || answer[0] != 0x00) {
             throw new CorruptEventException(
                 server, null, "unexpected answer to COM_REGISTER_SLAVE");
           }
