@@ -10,6 +10,7 @@ import static dev.hamal.testkit.ScriptedMySqlServer.AuthStep.REJECTED;
 import static dev.hamal.testkit.ScriptedMySqlServer.AuthStep.RSA_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.hamal.binlog.AuthenticationException;
 import dev.hamal.binlog.BinlogConfigurationException;
@@ -237,7 +238,8 @@ class MySqlConnectionAuthenticationTest {
           .hasMessageContaining("sslMode")
           .hasMessageContaining("serverPublicKeyPem")
           .hasMessageContaining("allowPublicKeyRetrieval");
-      // the password never left the client
+      // the password never left the client; the server notices when the client hangs up
+      await().until(() -> !server.logins().isEmpty());
       assertThat(server.logins().get(0).steps()).containsExactly(FULL_AUTH_REQUESTED, REJECTED);
     }
   }
