@@ -58,15 +58,53 @@ final class TestTls {
   /** Writes the CA certificate as PEM, as a client configures it in trustedCaPem. */
   Path writeCaPem(Path directory) throws IOException, GeneralSecurityException {
     Path file = directory.resolve("ca-" + System.nanoTime() + ".pem");
-    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded());
-    Files.writeString(
-        file, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n");
+    Files.writeString(file, pem("CERTIFICATE", ca.getEncoded()));
     return file;
   }
 
   /** A server-side context whose certificate this CA signed, naming the given host names. */
   SSLContext serverContext(String dnsName, String ipAddress) throws Exception {
     KeyPair keys = rsa();
+    X509Certificate certificate = serverCertificate(keys, dnsName, ipAddress);
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    char[] password = "test".toCharArray();
+    store.setKeyEntry(
+        "server", keys.getPrivate(), password, new X509Certificate[] {certificate, ca});
+    KeyManagerFactory factory =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    factory.init(store, password);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(factory.getKeyManagers(), null, null);
+    return context;
+  }
+
+  /**
+   * Writes a server certificate this CA signed and its key as PEM files ({@code server-cert.pem},
+   * {@code server-key.pem}), for a real server's ssl_cert and ssl_key.
+   */
+  Path[] writeServerPem(Path directory, String dnsName, String ipAddress) throws Exception {
+    KeyPair keys = rsa();
+    X509Certificate certificate = serverCertificate(keys, dnsName, ipAddress);
+    Path cert = directory.resolve("server-cert.pem");
+    Path key = directory.resolve("server-key.pem");
+    Files.writeString(cert, pem("CERTIFICATE", certificate.getEncoded()));
+    Files.writeString(key, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    return new Path[] {cert, key};
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
+  private X509Certificate serverCertificate(KeyPair keys, String dnsName, String ipAddress)
+      throws Exception {
     JcaX509v3CertificateBuilder builder =
         new JcaX509v3CertificateBuilder(
             ca,
@@ -83,22 +121,9 @@ final class TestTls {
               new GeneralName(GeneralName.dNSName, dnsName),
               new GeneralName(GeneralName.iPAddress, ipAddress)
             }));
-    X509Certificate certificate =
-        new JcaX509CertificateConverter()
-            .getCertificate(
-                builder.build(
-                    new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    char[] password = "test".toCharArray();
-    store.setKeyEntry(
-        "server", keys.getPrivate(), password, new X509Certificate[] {certificate, ca});
-    KeyManagerFactory factory =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    factory.init(store, password);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(factory.getKeyManagers(), null, null);
-    return context;
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
   }
 
   private static KeyPair rsa() throws GeneralSecurityException {
