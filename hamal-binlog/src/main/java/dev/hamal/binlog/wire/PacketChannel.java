@@ -44,6 +44,12 @@ final class PacketChannel {
   /** Largest array the JVM reliably allocates. */
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
 
+  /**
+   * Largest event a server sends: events are bounded by max_allowed_packet, at most 1 GiB, plus
+   * their headers. A larger size field is corrupt and must not make the reader allocate it.
+   */
+  static final long MAX_EVENT_SIZE = (1L << 30) + (1L << 20);
+
   private final String server;
   private InputStream in;
   private OutputStream out;
@@ -196,12 +202,18 @@ final class PacketChannel {
   private byte[] readLargeEvent() throws IOException {
     ensure(EVENT_HEADER_SIZE, MAX_PAYLOAD - 1);
     long declared = uint32(buffer, position + EVENT_SIZE_OFFSET);
-    if (declared < MAX_PAYLOAD - 1 || declared > MAX_ARRAY) {
+    if (declared < MAX_PAYLOAD - 1) {
       throw corrupt(
           "binlog event header says "
               + declared
               + " bytes, but it arrives in packets of at least "
               + (MAX_PAYLOAD - 1));
+    }
+    if (declared > MAX_EVENT_SIZE) {
+      throw corrupt(
+          "binlog event header says "
+              + declared
+              + " bytes, more than any server sends (max_allowed_packet is at most 1 GiB)");
     }
     byte[] event = new byte[(int) declared];
     int filled = MAX_PAYLOAD - 1;

@@ -295,6 +295,21 @@ class MySqlConnectionStreamTest {
   }
 
   @Test
+  void shouldNotAllocateWhatACorruptSizeFieldClaims() {
+    byte[] lying = event(30, FULL + 100, 0);
+    lying[12] = (byte) 0x7F; // event size field: about 2 GiB
+    try (ScriptedMySqlServer server =
+            ScriptedMySqlServer.builder().binlogEvents(List.of(lying)).start();
+        MySqlConnection connection = connect(server)) {
+      connection.requestBinlogDump(START, 77, 0);
+
+      assertThatThrownBy(connection::readEvent)
+          .isInstanceOf(CorruptEventException.class)
+          .hasMessageContaining("more than any server sends");
+    }
+  }
+
+  @Test
   void shouldRejectEventShorterThanAnEventHeader() {
     byte[] tiny = packet(1, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
     try (ScriptedMySqlServer server =
