@@ -5,6 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -24,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.zip.CRC32;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -578,6 +582,31 @@ public final class ScriptedMySqlServer implements AutoCloseable {
     /** Closes the connection right after the last step. */
     public DumpScript thenDisconnect() {
       return new DumpScript(steps, Ending.DISCONNECT);
+    }
+
+    /**
+     * The ROTATE event a server sends first in every dump (timestamp 0, next position 0, flag
+     * LOG_EVENT_ARTIFICIAL_F), naming the file and position the stream starts at: header (19
+     * bytes), 8-byte position, file name, and a CRC32 of all that when {@code crc32}.
+     */
+    public static byte[] rotateEvent(long serverId, String file, long position, boolean crc32) {
+      byte[] name = file.getBytes(StandardCharsets.UTF_8);
+      int size = 19 + 8 + name.length + (crc32 ? 4 : 0);
+      ByteBuffer event = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+      event.putInt(0); // timestamp
+      event.put((byte) 4); // ROTATE_EVENT
+      event.putInt((int) serverId);
+      event.putInt(size);
+      event.putInt(0); // next position: 0 for an artificial event
+      event.putShort((short) 0x20); // LOG_EVENT_ARTIFICIAL_F
+      event.putLong(position);
+      event.put(name);
+      if (crc32) {
+        CRC32 checksum = new CRC32();
+        checksum.update(event.array(), 0, size - 4);
+        event.putInt((int) checksum.getValue());
+      }
+      return event.array();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 /** The fake server's own bytes, checked against the documented layouts with a raw socket. */
@@ -44,6 +45,40 @@ class ScriptedMySqlServerTest {
     byte[] cut = Arrays.copyOf(file.toByteArray(), file.size() - 1);
     assertThatThrownBy(() -> DumpScript.eventsOfBinlogFile(cut))
         .hasMessageContaining("impossible size");
+  }
+
+  @Test
+  void shouldBuildTheArtificialRotateEventAsDocumented() {
+    byte[] rotate = DumpScript.rotateEvent(7, "binlog.000012", 1234, true);
+
+    ByteBuffer event = ByteBuffer.wrap(rotate).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(event.getInt(0)).isZero(); // timestamp
+    assertThat(rotate[4]).isEqualTo((byte) 4); // ROTATE_EVENT
+    assertThat(event.getInt(5)).isEqualTo(7); // server id
+    assertThat(event.getInt(9)).isEqualTo(rotate.length).isEqualTo(19 + 8 + 13 + 4);
+    assertThat(event.getInt(13)).isZero(); // next position
+    assertThat(event.getShort(17)).isEqualTo((short) 0x20); // LOG_EVENT_ARTIFICIAL_F
+    assertThat(event.getLong(19)).isEqualTo(1234);
+    assertThat(new String(rotate, 27, 13, StandardCharsets.US_ASCII)).isEqualTo("binlog.000012");
+    CRC32 crc = new CRC32();
+    crc.update(rotate, 0, rotate.length - 4);
+    assertThat(event.getInt(rotate.length - 4)).isEqualTo((int) crc.getValue());
+    assertThat(DumpScript.rotateEvent(7, "binlog.000012", 1234, false)).hasSize(rotate.length - 4);
+  }
+
+  /** The GTID_LIST example of MariaDB's protocol documentation ends with CRC32 0xb6d8f0a8. */
+  @Test
+  void shouldUseTheBinlogChecksumAlgorithmOfTheDocumentation() {
+    byte[] documented =
+        HexFormat.of()
+            .parseHex(
+                ("a4 85 9e 59 a3 8c 27 00 00 2b 00 00 00 24 01 00"
+                        + " 00 00 00 01 00 00 00 00 00 00 00 8c 27 00 00 00"
+                        + " 0e 00 00 00 00 00 00")
+                    .replace(" ", ""));
+    CRC32 crc = new CRC32();
+    crc.update(documented);
+    assertThat(crc.getValue()).isEqualTo(0xb6d8f0a8L);
   }
 
   @Test
