@@ -51,9 +51,9 @@ import org.slf4j.LoggerFactory;
  * from any thread to abort a blocked {@link #readEvent()} (which then fails with a {@link
  * BinlogConnectionException}) and {@link #bytesReceived()} may be read from any thread.
  *
- * <p>Timeouts: the connect timeout of the {@link BinlogSource} covers connecting and the whole
- * login; its query timeout covers each command's answer; {@link #setReadTimeout} covers the wait
- * for each piece of the binlog stream (default: wait indefinitely).
+ * <p>Timeouts: the connect timeout of the {@link BinlogSource} bounds connecting and each wait for
+ * the server during the login; its query timeout bounds each wait for a command's answer; {@link
+ * #setReadTimeout} bounds each wait for the binlog stream (default: wait indefinitely).
  *
  * <p>Failures are {@link BinlogException}s naming the server: {@link BinlogConnectionException} for
  * network failures, timeouts and a stream that ends, {@link CorruptEventException} for bytes the
@@ -200,34 +200,8 @@ public final class MySqlConnection implements AutoCloseable {
       Authenticator authenticator =
           new Authenticator(source.name(), source, channel, tls, legacyRsaPadding);
       String plugin = authenticator.start(greeting.authPlugin(), greeting.nonce());
-      byte[] auth = authenticator.firstResponse();
-      payload
-          .reset()
-          .int4(capabilities)
-          .int4(MAX_PACKET_SIZE)
-          .int1(COLLATION_UTF8MB4_GENERAL_CI)
-          .zeros(23)
-          .nulString(source.user());
-      if ((capabilities & Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA) != 0) {
-        payload.lenencBytes(auth);
-      } else if (auth.length <= 255) {
-        payload.int1(auth.length).bytes(auth);
-      } else {
-        throw new BinlogConfigurationException(
-            source.name(), "server cannot take " + auth.length + " bytes of authentication data");
-      }
-      if ((capabilities & Capabilities.CLIENT_PLUGIN_AUTH) != 0) {
-        payload.nulString(plugin);
-      }
-      if ((capabilities & Capabilities.CLIENT_CONNECT_ATTRS) != 0) {
-        PayloadWriter attributes = new PayloadWriter(64);
-        attributes
-            .lenencBytes(utf8("_client_name"))
-            .lenencBytes(utf8("hamal"))
-            .lenencBytes(utf8("program_name"))
-            .lenencBytes(utf8("hamal"));
-        payload.lenenc(attributes.length()).bytes(attributes.toByteArray());
-      }
+      handshakeResponse(
+          payload.reset(), source, capabilities, plugin, authenticator.firstResponse());
       channel.write(payload);
       authenticator.finish();
 
@@ -254,6 +228,37 @@ public final class MySqlConnection implements AutoCloseable {
     } catch (RuntimeException e) {
       closeQuietly(current);
       throw e;
+    }
+  }
+
+  /** HandshakeResponse41: capabilities, limits, collation, user, auth data, plugin, attributes. */
+  private static void handshakeResponse(
+      PayloadWriter payload, BinlogSource source, int capabilities, String plugin, byte[] auth) {
+    payload
+        .int4(capabilities)
+        .int4(MAX_PACKET_SIZE)
+        .int1(COLLATION_UTF8MB4_GENERAL_CI)
+        .zeros(23)
+        .nulString(source.user());
+    if ((capabilities & Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA) != 0) {
+      payload.lenencBytes(auth);
+    } else if (auth.length <= 255) {
+      payload.int1(auth.length).bytes(auth);
+    } else {
+      throw new BinlogConfigurationException(
+          source.name(), "server cannot take " + auth.length + " bytes of authentication data");
+    }
+    if ((capabilities & Capabilities.CLIENT_PLUGIN_AUTH) != 0) {
+      payload.nulString(plugin);
+    }
+    if ((capabilities & Capabilities.CLIENT_CONNECT_ATTRS) != 0) {
+      PayloadWriter attributes = new PayloadWriter(64);
+      attributes
+          .lenencBytes(utf8("_client_name"))
+          .lenencBytes(utf8("hamal"))
+          .lenencBytes(utf8("program_name"))
+          .lenencBytes(utf8("hamal"));
+      payload.lenenc(attributes.length()).bytes(attributes.toByteArray());
     }
   }
 
