@@ -12,32 +12,31 @@ import dev.hamal.binlog.SslMode;
 import dev.hamal.embedded.MariaDbServer;
 import dev.hamal.embedded.MariaDbServer.Distribution;
 import dev.hamal.embedded.MariaDbServerConfig;
+import dev.hamal.testkit.Sql;
+import dev.hamal.testkit.TestCertificates;
+import dev.hamal.testkit.TestServers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The client against real MariaDB servers: the bundled 11.4 ({@code BUNDLED}) and Debian's 10.11
- * ({@code SYSTEM}, with TLS). The other side of every check goes through the MariaDB JDBC driver or
- * the binlog file itself, not through the code under test.
+ * The client against real MariaDB servers: the shared 11.4 and 10.11 of {@link TestServers}, and a
+ * dedicated 10.11 with TLS (also used for what changes a server: the ed25519 plugin and account, a
+ * 20 MB row). The other side of every check goes through the MariaDB JDBC driver or the binlog file
+ * itself, not through the code under test.
  */
 class MySqlConnectionIT {
 
@@ -47,35 +46,28 @@ class MySqlConnectionIT {
   private static final AtomicInteger NEXT_SERVER_ID =
       new AtomicInteger(700_000 + (int) (System.nanoTime() % 100_000));
 
-  @TempDir static Path tls;
-  private static TestTls ca;
-  private static Path caPem;
-  private static MariaDbServer mariaDb114;
-  private static MariaDbServer mariaDb1011;
+  private static TestCertificates certificates;
+  private static MariaDbServer tlsServer;
 
   @BeforeAll
-  static void startServers() throws Exception {
-    ca = TestTls.newCa("hamal wire IT CA");
-    caPem = ca.writeCaPem(tls);
-    Path[] identity = ca.writeServerPem(tls, "localhost", "127.0.0.1");
-    mariaDb114 = MariaDbServer.start(MariaDbServerConfig.builder(Distribution.BUNDLED).build());
-    mariaDb1011 =
-        MariaDbServer.start(
-            MariaDbServerConfig.builder(Distribution.SYSTEM).tls(identity[0], identity[1]).build());
+  static void startTlsServer() {
+    certificates = TestCertificates.create();
+    tlsServer =
+        TestServers.dedicated(
+            MariaDbServerConfig.builder(Distribution.SYSTEM)
+                .tls(certificates.serverCertPem(), certificates.serverKeyPem())
+                .build());
   }
 
   @AfterAll
-  static void stopServers() {
-    if (mariaDb114 != null) {
-      mariaDb114.close();
-    }
-    if (mariaDb1011 != null) {
-      mariaDb1011.close();
+  static void stopTlsServer() {
+    if (tlsServer != null) {
+      tlsServer.close();
     }
   }
 
-  private static MariaDbServer server(Distribution distribution) {
-    return distribution == Distribution.BUNDLED ? mariaDb114 : mariaDb1011;
+  static Stream<MariaDbServer> servers() {
+    return TestServers.all();
   }
 
   private static BinlogSource.Builder replica(MariaDbServer server) {
@@ -87,18 +79,9 @@ class MySqlConnectionIT {
         .queryTimeout(Duration.ofSeconds(30));
   }
 
-  private static Connection admin(MariaDbServer server) throws SQLException {
-    return DriverManager.getConnection(
-        server.jdbcUrl("mysql"), server.adminUser(), server.adminPassword());
-  }
-
-  private static BinlogPosition masterStatus(MariaDbServer server) throws SQLException {
-    try (Connection admin = admin(server);
-        Statement statement = admin.createStatement();
-        ResultSet rows = statement.executeQuery("SHOW MASTER STATUS")) {
-      assertThat(rows.next()).isTrue();
-      return new BinlogPosition(rows.getString("File"), rows.getLong("Position"));
-    }
+  private static BinlogPosition masterStatus(MariaDbServer server) {
+    Sql.MasterStatus status = Sql.masterStatus(server);
+    return new BinlogPosition(status.file(), status.position());
   }
 
   /** Asks for a non-blocking dump the way a MariaDB replica does and reads it to its end. */
@@ -126,13 +109,12 @@ class MySqlConnectionIT {
   }
 
   @ParameterizedTest
-  @EnumSource(Distribution.class)
-  void shouldLogInWithNativePasswordAndRunQueries(Distribution distribution) {
-    MariaDbServer server = server(distribution);
+  @MethodSource("servers")
+  void shouldLogInWithNativePasswordAndRunQueries(MariaDbServer server) {
     try (MySqlConnection connection = MySqlConnection.open(replica(server).build())) {
       ServerInfo info = connection.serverInfo();
       assertThat(info.mariaDb()).isTrue();
-      assertThat(server.version()).startsWith(info.version().substring(0, 5));
+      assertThat(info.version()).isEqualTo(Sql.queryString(server, "SELECT VERSION()"));
       assertThat(info.authPluginName()).isEqualTo("mysql_native_password");
 
       QueryResult result = connection.query("SELECT @@version AS v, NULL AS n, 'Zoë' AS z");
@@ -145,32 +127,29 @@ class MySqlConnectionIT {
   }
 
   @ParameterizedTest
-  @EnumSource(Distribution.class)
-  void shouldAppearInShowSlaveHostsAfterRegistering(Distribution distribution) throws Exception {
-    MariaDbServer server = server(distribution);
+  @MethodSource("servers")
+  void shouldAppearInShowSlaveHostsAfterRegistering(MariaDbServer server) {
     int serverId = NEXT_SERVER_ID.incrementAndGet();
     try (MySqlConnection connection = MySqlConnection.open(replica(server).build())) {
       connection.registerReplica(serverId, "hamal-wire-it", 3399, "", "");
 
-      try (Connection admin = admin(server);
-          Statement statement = admin.createStatement();
-          ResultSet rows = statement.executeQuery("SHOW SLAVE HOSTS")) {
-        List<String> hosts = new ArrayList<>();
-        while (rows.next()) {
-          if (rows.getLong("Server_id") == serverId) {
-            hosts.add(rows.getString("Host") + ":" + rows.getInt("Port"));
-          }
-        }
-        assertThat(hosts).containsExactly("hamal-wire-it:3399");
-      }
+      List<String> replicas =
+          Sql.query(
+              server,
+              "SHOW SLAVE HOSTS",
+              row ->
+                  row.getLong("Server_id")
+                      + "@"
+                      + row.getString("Host")
+                      + ":"
+                      + row.getInt("Port"));
+      assertThat(replicas).contains(serverId + "@hamal-wire-it:3399");
     }
   }
 
   @ParameterizedTest
-  @EnumSource(Distribution.class)
-  void shouldStreamRotateAndFormatDescriptionFromCurrentPosition(Distribution distribution)
-      throws Exception {
-    MariaDbServer server = server(distribution);
+  @MethodSource("servers")
+  void shouldStreamRotateAndFormatDescriptionFromCurrentPosition(MariaDbServer server) {
     BinlogPosition start = masterStatus(server);
     try (MySqlConnection connection = MySqlConnection.open(replica(server).build())) {
       List<byte[]> events = dumpToEnd(connection, start);
@@ -190,25 +169,55 @@ class MySqlConnectionIT {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("servers")
+  void shouldReportAPositionTheServerDoesNotHaveAsBinlogUnavailable(MariaDbServer server) {
+    BinlogPosition missing = new BinlogPosition("mysql-bin.999999", 4);
+    try (MySqlConnection connection = MySqlConnection.open(replica(server).build())) {
+      assertThatThrownBy(() -> dumpToEnd(connection, missing))
+          .isInstanceOfSatisfying(
+              BinlogUnavailableException.class,
+              e -> {
+                assertThat(e.errorCode()).isEqualTo(1236);
+                assertThat(e.isRetriable()).isFalse();
+                assertThat(e.position()).contains(missing);
+              });
+    }
+  }
+
+  @Test
+  void shouldReportWrongPasswordAsAuthenticationException() {
+    MariaDbServer server = TestServers.mariaDb1011();
+
+    assertThatThrownBy(() -> MySqlConnection.open(replica(server).password("wrong").build()))
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("1045");
+  }
+
+  @Test
+  void shouldFailRequiredTlsAgainstAServerWithoutIt() {
+    MariaDbServer server = TestServers.mariaDb114();
+
+    assertThatThrownBy(
+            () -> MySqlConnection.open(replica(server).sslMode(SslMode.REQUIRED).build()))
+        .isInstanceOf(BinlogConfigurationException.class);
+  }
+
   /** A 20 MB row arrives in two packets and must come out byte for byte as in the binlog file. */
   @Test
   void shouldStreamEventsLargerThan16MiBExactlyAsTheBinlogFileHoldsThem() throws Exception {
-    MariaDbServer server = mariaDb1011;
-    BinlogPosition start = masterStatus(server);
-    try (Connection admin = admin(server);
-        Statement statement = admin.createStatement()) {
-      statement.execute("CREATE DATABASE IF NOT EXISTS wire_it");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS wire_it.blobs (id INT PRIMARY KEY, v LONGBLOB)");
-      statement.execute("DELETE FROM wire_it.blobs");
-      statement.execute("INSERT INTO wire_it.blobs VALUES (1, REPEAT('ab', 10000000)), (2, 'x')");
-    }
-    BinlogPosition end = masterStatus(server);
-    assertThat(end.file()).isEqualTo(start.file());
-    byte[] file = Files.readAllBytes(server.dataDir().resolve(start.file()));
+    BinlogPosition start = masterStatus(tlsServer);
+    Sql.execute(
+        tlsServer,
+        "CREATE DATABASE IF NOT EXISTS wire_it",
+        "CREATE TABLE IF NOT EXISTS wire_it.blobs (id INT PRIMARY KEY, v LONGBLOB)",
+        "DELETE FROM wire_it.blobs",
+        "INSERT INTO wire_it.blobs VALUES (1, REPEAT('ab', 10000000)), (2, 'x')");
+    assertThat(masterStatus(tlsServer).file()).isEqualTo(start.file());
+    byte[] file = Files.readAllBytes(tlsServer.dataDir().resolve(start.file()));
 
     List<byte[]> events;
-    try (MySqlConnection connection = MySqlConnection.open(replica(server).build())) {
+    try (MySqlConnection connection = MySqlConnection.open(replica(tlsServer).build())) {
       events = dumpToEnd(connection, start);
     }
 
@@ -232,85 +241,45 @@ class MySqlConnectionIT {
     assertThat(compared).isGreaterThanOrEqualTo(4);
   }
 
-  @ParameterizedTest
-  @EnumSource(Distribution.class)
-  void shouldReportAPositionTheServerDoesNotHaveAsBinlogUnavailable(Distribution distribution) {
-    MariaDbServer server = server(distribution);
-    BinlogPosition missing = new BinlogPosition("mysql-bin.999999", 4);
-    try (MySqlConnection connection = MySqlConnection.open(replica(server).build())) {
-      assertThatThrownBy(() -> dumpToEnd(connection, missing))
-          .isInstanceOfSatisfying(
-              BinlogUnavailableException.class,
-              e -> {
-                assertThat(e.errorCode()).isEqualTo(1236);
-                assertThat(e.isRetriable()).isFalse();
-                assertThat(e.position()).contains(missing);
-              });
-    }
-  }
-
   @Test
   void shouldVerifyTheServerCertificateAgainstTheTrustedCa() {
     try (MySqlConnection connection =
         MySqlConnection.open(
-            replica(mariaDb1011).sslMode(SslMode.VERIFY_CA).trustedCaPem(caPem).build())) {
+            replica(tlsServer)
+                .sslMode(SslMode.VERIFY_CA)
+                .trustedCaPem(certificates.caCertPem())
+                .build())) {
       assertThat(connection.isSecure()).isTrue();
-      QueryResult cipher = connection.query("SHOW SESSION STATUS LIKE 'Ssl_version'");
-      assertThat(cipher.rows().get(0).get(1)).startsWith("TLSv1.");
+      QueryResult version = connection.query("SHOW SESSION STATUS LIKE 'Ssl_version'");
+      assertThat(version.rows().get(0).get(1)).startsWith("TLSv1.");
     }
   }
 
   @Test
-  void shouldRefuseAServerCertificateFromAnotherCa() throws Exception {
-    Path otherCa = TestTls.newCa("not the server's CA").writeCaPem(tls);
+  void shouldRefuseAServerCertificateFromAnotherCa() {
+    Path otherCa = TestCertificates.create().caCertPem();
 
     assertThatThrownBy(() ->
             MySqlConnection.open(
-                replica(mariaDb1011).sslMode(SslMode.VERIFY_CA).trustedCaPem(otherCa).build()))
+                replica(tlsServer).sslMode(SslMode.VERIFY_CA).trustedCaPem(otherCa).build()))
         .isInstanceOf(BinlogConfigurationException.class);
   }
 
+  /** MariaDB's ed25519 plugin ships with Debian's 10.11; the client signs with {@link Ed25519}. */
   @Test
-  void shouldFailRequiredTlsAgainstAServerWithoutIt() {
-    assertThatThrownBy(
-            () -> MySqlConnection.open(replica(mariaDb114).sslMode(SslMode.REQUIRED).build()))
-        .isInstanceOf(BinlogConfigurationException.class);
-  }
-
-  @Test
-  void shouldReportWrongPasswordAsAuthenticationException() {
-    assertThatThrownBy(() -> MySqlConnection.open(replica(mariaDb1011).password("wrong").build()))
-        .isInstanceOf(AuthenticationException.class)
-        .hasMessageContaining("1045");
-  }
-
-  /** MariaDB's ed25519 plugin ships with Debian's 10.11; the signature is made by Ed25519.java. */
-  @Test
-  void shouldLogInWithMariaDbEd25519() throws Exception {
-    MariaDbServer server = mariaDb1011;
-    try (Connection admin = admin(server);
-        Statement statement = admin.createStatement()) {
-      statement.execute("SET SESSION sql_log_bin = 0");
-      try (ResultSet plugin =
-          statement.executeQuery(
-              "SELECT 1 FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'ed25519'")) {
-        if (!plugin.next()) {
-          statement.execute("INSTALL SONAME 'auth_ed25519'");
-        }
-      }
-      statement.execute("DROP USER IF EXISTS 'wire_ed'@'%'");
-      statement.execute(
-          "CREATE USER 'wire_ed'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('Ed-pässword 25519')");
-    }
+  void shouldLogInWithMariaDbEd25519() {
+    Sql.execute(
+        tlsServer,
+        "INSTALL SONAME 'auth_ed25519'",
+        "CREATE USER 'wire_ed'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('Ed-pässword 25519')");
+    BinlogSource.Builder ed25519 = replica(tlsServer).user("wire_ed");
 
     try (MySqlConnection connection =
-        MySqlConnection.open(
-            replica(server).user("wire_ed").password("Ed-pässword 25519").build())) {
+        MySqlConnection.open(ed25519.password("Ed-pässword 25519").build())) {
       assertThat(connection.query("SELECT CURRENT_USER()").rows().get(0).get(0))
           .isEqualTo("wire_ed@%");
     }
-    assertThatThrownBy(
-            () -> MySqlConnection.open(replica(server).user("wire_ed").password("other").build()))
+    assertThatThrownBy(() -> MySqlConnection.open(ed25519.password("other").build()))
         .isInstanceOf(AuthenticationException.class);
   }
 }

@@ -79,20 +79,6 @@ final class TestTls {
     return context;
   }
 
-  /**
-   * Writes a server certificate this CA signed and its key as PEM files ({@code server-cert.pem},
-   * {@code server-key.pem}), for a real server's ssl_cert and ssl_key.
-   */
-  Path[] writeServerPem(Path directory, String dnsName, String ipAddress) throws Exception {
-    KeyPair keys = rsa();
-    X509Certificate certificate = serverCertificate(keys, dnsName, ipAddress);
-    Path cert = directory.resolve("server-cert.pem");
-    Path key = directory.resolve("server-key.pem");
-    Files.writeString(cert, pem("CERTIFICATE", certificate.getEncoded()));
-    Files.writeString(key, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-    return new Path[] {cert, key};
-  }
-
   private static String pem(String type, byte[] der) {
     return "-----BEGIN "
         + type
