@@ -210,14 +210,14 @@ final class ReaderSession implements Runnable {
       case StartPosition.Now n -> at = masterStatus(c);
       case StartPosition.AfterGtids g -> at = masterStatus(c);
     }
-    if (start instanceof StartPosition.At a && mariaDb && gtids.text().isEmpty()) {
+    if (!(start instanceof StartPosition.AfterGtids) && mariaDb && gtids.text().isEmpty()) {
       List<String> pos =
           single(
               c,
               "SELECT BINLOG_GTID_POS('"
-                  + a.position().file().replace("'", "''")
+                  + at.file().replace("'", "''")
                   + "', "
-                  + a.position().position()
+                  + at.position()
                   + ")");
       if (pos.get(0) != null) {
         gtids = GtidState.mariaDb(pos.get(0));
@@ -306,8 +306,10 @@ final class ReaderSession implements Runnable {
     if (start instanceof StartPosition.AfterGtids g && !c.serverInfo().mariaDb()) {
       c.requestBinlogDumpGtid(MySqlGtidSet.parse(g.gtidSet()), serverId, 0);
     } else {
-      c.requestBinlogDump(
-          from, serverId, settings.nonBlocking() ? MySqlConnection.DUMP_NON_BLOCKING : 0);
+      int flags =
+          (settings.nonBlocking() ? MySqlConnection.DUMP_NON_BLOCKING : 0)
+              | (settings.annotateRows() ? DUMP_SEND_ANNOTATE_ROWS : 0);
+      c.requestBinlogDump(from, serverId, flags);
     }
     file = from.file();
     nextPos = from.position();
