@@ -14,12 +14,14 @@ public abstract class BinlogException extends RuntimeException {
 
   private final String server;
   private final BinlogPosition position;
+  private final String detail;
 
   protected BinlogException(
       String server, BinlogPosition position, String message, Throwable cause) {
     super(describe(server, position, message), cause);
     this.server = server == null ? "" : server;
     this.position = position;
+    this.detail = message;
   }
 
   private static String describe(String server, BinlogPosition position, String message) {
@@ -39,6 +41,11 @@ public abstract class BinlogException extends RuntimeException {
   /** The source server (its configured name, {@code host:port} by default); may be empty. */
   public String server() {
     return server;
+  }
+
+  /** What went wrong, without the server and position the message appends. */
+  public String detail() {
+    return detail;
   }
 
   /** The binlog position of the event that failed, when known. */

@@ -114,7 +114,8 @@ public final class BinlogStream implements AutoCloseable {
     GtidState gtids = GtidState.unknown();
     Delivery delivery = new Delivery(handler);
     BinlogPosition failedAt = null;
-    int attempts = 0;
+    int attempts = 0; // consecutive failures at the same boundary: drives the back-off
+    int contentFailures = 0; // of those, failures of the binlog's bytes: bounded
     try {
       while (!closed) {
         Window w = new Window(settings.maxBatchesInFlight(), settings.maxBytesInFlight());
@@ -138,10 +139,12 @@ public final class BinlogStream implements AutoCloseable {
         // Where to resume: the transaction being delivered, or the last boundary.
         Optional<BinlogPosition> from = delivery.resumePosition();
         BinlogPosition key = from.orElse(null);
-        attempts = Objects.equals(key, failedAt) ? attempts + 1 : 1;
+        boolean samePlace = Objects.equals(key, failedAt);
+        attempts = samePlace ? attempts + 1 : 1;
+        contentFailures = (samePlace ? contentFailures : 0) + (isContentFailure(failure) ? 1 : 0);
         failedAt = key;
-        if (attempts >= settings.maxAttemptsAtSamePosition()) {
-          throw new RepeatedFailureException(server, key, attempts, failure);
+        if (contentFailures >= settings.maxAttemptsAtSamePosition()) {
+          throw new RepeatedFailureException(server, key, contentFailures, failure);
         }
         if (from.isPresent()) {
           resumeAt = StartPosition.at(from.get());
@@ -151,13 +154,13 @@ public final class BinlogStream implements AutoCloseable {
         long delay = backoff(attempts);
         reconnects++;
         log.warn(
-            "{}: {}; reconnecting in {} ms from {} (attempt {} of {})",
+            "{}: {}; reconnecting in {} ms from {} (attempt {}, {} failed reading the binlog there)",
             server,
             failure.getMessage(),
             delay,
             from.map(Object::toString).orElse(resumeAt.toString()),
             attempts,
-            settings.maxAttemptsAtSamePosition());
+            contentFailures);
         handler.onReconnect(failure, from.orElse(null), delay);
         sleeper.sleep(Duration.ofMillis(delay));
       }
@@ -165,6 +168,15 @@ public final class BinlogStream implements AutoCloseable {
       runner = null;
       decoders.shutdownNow();
     }
+  }
+
+  /**
+   * Whether the failure is about the bytes read (corrupt, unsupported) rather than the connection:
+   * only those are counted toward giving up, because a source that is down for a while (restart,
+   * network cut) must be waited for, however long it takes.
+   */
+  private static boolean isContentFailure(BinlogException failure) {
+    return failure instanceof CorruptEventException || failure instanceof UnsupportedEventException;
   }
 
   private long backoff(int attempt) {
@@ -509,7 +521,12 @@ public final class BinlogStream implements AutoCloseable {
       return this;
     }
 
-    /** Failures at the same transaction boundary before giving up; default 5. */
+    /**
+     * Failures reading the binlog's bytes (corrupt or unsupported events) at the same transaction
+     * boundary before the stream gives up; default 5. Connection failures (a source that is down,
+     * restarting or unreachable) do not count: they are retried with back-off for as long as it
+     * takes.
+     */
     public Builder maxAttemptsAtSamePosition(int value) {
       this.maxAttemptsAtSamePosition = range("maxAttemptsAtSamePosition", value, 1, 1000);
       return this;

@@ -321,8 +321,13 @@ final class ReaderSession implements Runnable {
       if (!batch.isEmpty() && c.available() == 0) {
         flush(); // nothing more is buffered: hand over what we have before blocking
       }
-      byte[] event = c.readEvent();
+      byte[] event = read(c);
       if (event == MySqlConnection.END_OF_STREAM) {
+        if (!settings.nonBlocking()) {
+          // a blocking dump only ends when the server goes away (shutdown, KILL)
+          throw new BinlogConnectionException(
+              server, currentPosition(), "the server ended the binlog stream", null);
+        }
         emit(new Batch.EndItem());
         flush();
         return;
@@ -335,6 +340,17 @@ final class ReaderSession implements Runnable {
       if (batch.size() >= settings.batchMaxEvents() || batch.bytes >= settings.batchMaxBytes()) {
         flush();
       }
+    }
+  }
+
+  /** Reads the next event; a failure names the position the reader has reached. */
+  private byte[] read(MySqlConnection c) {
+    try {
+      return c.readEvent();
+    } catch (BinlogConnectionException e) {
+      throw new BinlogConnectionException(server, currentPosition(), e.detail(), e);
+    } catch (CorruptEventException e) {
+      throw new CorruptEventException(server, currentPosition(), e.detail(), e);
     }
   }
 

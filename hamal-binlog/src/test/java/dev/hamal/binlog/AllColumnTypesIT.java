@@ -223,7 +223,10 @@ class AllColumnTypesIT {
               + schema
               + ".all_types SET c_int = 42, c_varchar = 'updated', c_ts6 = '2030-01-01"
               + " 00:00:00.5', c_set = 'blue' WHERE id IN (1, 4)");
-      s.execute("UPDATE " + schema + ".all_types SET c_big_u = IF(c_big_u > 0, c_big_u - 1, 1) WHERE id IN (2, 3)");
+      s.execute(
+          "UPDATE "
+              + schema
+              + ".all_types SET c_big_u = IF(c_big_u > 0, c_big_u - 1, 1) WHERE id IN (2, 3)");
     }
   }
 
