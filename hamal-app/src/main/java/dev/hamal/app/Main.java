@@ -19,9 +19,27 @@ public final class Main implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with error handling: expected failures print one clear line. */
-  static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Main());
+  /**
+   * The command line with error handling: expected failures print one clear line.
+   *
+   * @param commands instances to use for subcommands of their classes (tests pass commands that
+   *     write to a buffer); others are created as usual
+   */
+  static CommandLine commandLine(Object... commands) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> type) throws Exception {
+            for (Object command : commands) {
+              if (type.isInstance(command)) {
+                return type.cast(command);
+              }
+            }
+            return defaults.create(type);
+          }
+        };
+    CommandLine cli = new CommandLine(new Main(), factory);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (e instanceof IllegalArgumentException) {

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,19 +62,22 @@ final class TailCommand implements Callable<Integer> {
   long limit = Long.MAX_VALUE;
 
   private final OutputStream out;
+  private final Map<String, String> environment;
 
   TailCommand() {
-    this(System.out);
+    this(System.out, System.getenv());
   }
 
-  TailCommand(OutputStream out) {
+  /** For tests: where the JSON lines go, and the environment credentials are read from. */
+  TailCommand(OutputStream out, Map<String, String> environment) {
     this.out = out;
+    this.environment = environment;
   }
 
   @Override
   public Integer call() throws Exception {
     BinlogStream.Builder builder =
-        BinlogStream.builder(source.toSource(System.getenv()))
+        BinlogStream.builder(source.toSource(environment))
             .start(start.toStartPosition())
             .tables(TableFilter.of(include, exclude));
     if (schemaHistory != null) {

@@ -407,6 +407,10 @@ final class ReaderSession implements Runnable {
     }
     nextPos = eventStart + size;
     handleEvent(event, header, type, eventStart, false);
+    if (settings.stopAt() != null && reachedStop(nextPos)) {
+      emit(new Batch.EndItem()); // the range is read; do not wait for an event after it
+      return false;
+    }
     return true;
   }
 
