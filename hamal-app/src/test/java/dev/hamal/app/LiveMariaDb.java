@@ -1,0 +1,41 @@
+package dev.hamal.app;
+
+import dev.hamal.embedded.MariaDbServer;
+import dev.hamal.embedded.MariaDbServerConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.mariadb.jdbc.MariaDbDataSource;
+
+/**
+ * The one MariaDB 11.4 server this module's integration tests share: started at first use, stopped
+ * by the server's own JVM shutdown hook. Each test works in schemas of its own.
+ */
+final class LiveMariaDb {
+  private static MariaDbServer server;
+
+  private LiveMariaDb() {}
+
+  static synchronized MariaDbServer server() {
+    if (server == null) {
+      server =
+          MariaDbServer.start(
+              MariaDbServerConfig.builder(MariaDbServer.Distribution.BUNDLED).build());
+    }
+    return server;
+  }
+
+  static Connection connect() throws SQLException {
+    MariaDbServer s = server();
+    return DriverManager.getConnection(s.jdbcUrl(""), s.adminUser(), s.adminPassword());
+  }
+
+  static DataSource dataSource() throws SQLException {
+    MariaDbServer s = server();
+    var dataSource = new MariaDbDataSource(s.jdbcUrl(""));
+    dataSource.setUser(s.adminUser());
+    dataSource.setPassword(s.adminPassword());
+    return dataSource;
+  }
+}
