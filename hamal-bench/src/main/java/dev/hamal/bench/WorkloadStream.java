@@ -39,8 +39,9 @@ import java.util.function.Function;
  * order.
  *
  * <p><b>Schema changes</b> happen at fixed fractions of the stream: columns added (with AFTER, so
- * later columns shift) and modified, in ticket's case shard by shard between transactions. Inserts
- * after an ADD COLUMN fill the new column.
+ * later columns shift) and modified, in ticket's case shard by shard; at least one transaction
+ * separates two changes (until the rows are spent). Inserts after an ADD COLUMN fill the new
+ * column.
  *
  * <p>Not thread-safe: one thread drives a stream.
  */
@@ -48,6 +49,12 @@ final class WorkloadStream {
   static final LocalDateTime BASE = LocalDateTime.of(2025, 11, 1, 0, 0);
   private static final long MILLIS_PER_ORDER = 40;
   private static final int USERS = 2_000_000;
+  private static final byte DELETED = -1;
+
+  /** Share of updates that pick a recent order, and how far back "recent" reaches on average. */
+  private static final int RECENT_PERCENT = 85;
+
+  private static final double RECENT_MEAN = 2_000;
 
   /** Rows of each kind a stream writes. */
   record Budget(long inserts, long updates, long deletes) {
@@ -99,6 +106,7 @@ final class WorkloadStream {
   private int[] position = new int[1024];
   private byte[] status = new byte[1024];
   private int ddlDone;
+  private boolean lastWasDdl;
   private long transactions;
   private long touches;
 
@@ -144,7 +152,11 @@ final class WorkloadStream {
 
   /** The next transaction or schema change. */
   Work next() {
-    if (ddlDone < ddl.size() && (rowsDone() >= ddl.get(ddlDone).atRows() || rowsLeft() == 0)) {
+    boolean ddlDue =
+        ddlDone < ddl.size()
+            && ((rowsDone() >= ddl.get(ddlDone).atRows() && !lastWasDdl) || rowsLeft() == 0);
+    lastWasDdl = ddlDue;
+    if (ddlDue) {
       PlannedDdl change = ddl.get(ddlDone++);
       if (change.added() != null) {
         addedColumns.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change.added());
@@ -335,12 +347,25 @@ final class WorkloadStream {
                 table, line.idColumn(), ids.stream().mapToLong(Long::longValue).toArray())));
   }
 
+  /**
+   * {@code count} distinct live orders: most of them recent (the last few thousand orders, where
+   * payments and deliveries happen), the rest anywhere (late refunds, reconciliation).
+   */
   private int[] distinctLive(int count) {
-    var chosen = new LinkedHashMap<Integer, Boolean>();
+    var chosen = new LinkedHashSet<Integer>();
+    int misses = 0;
     while (chosen.size() < count) {
-      chosen.putIfAbsent(live[random.nextInt(liveCount)], Boolean.TRUE);
+      if (random.nextInt(100) < RECENT_PERCENT && misses < 20 * count) {
+        long back = (long) (-RECENT_MEAN * Math.log(1 - random.nextDouble()));
+        long candidate = nextId - 1 - back;
+        if (candidate < 1 || status[(int) candidate] == DELETED || !chosen.add((int) candidate)) {
+          misses++;
+        }
+      } else {
+        chosen.add(live[random.nextInt(liveCount)]);
+      }
     }
-    return chosen.keySet().stream().mapToInt(Integer::intValue).toArray();
+    return chosen.stream().mapToInt(Integer::intValue).toArray();
   }
 
   private static long userId(SplittableRandom rowRandom) {
@@ -371,6 +396,7 @@ final class WorkloadStream {
   }
 
   private void removeLive(int id) {
+    status[id] = DELETED;
     int at = position[id];
     int last = live[--liveCount];
     live[at] = last;
