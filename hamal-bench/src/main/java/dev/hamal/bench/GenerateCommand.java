@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.mariadb.jdbc.MariaDbDataSource;
 import picocli.CommandLine.Command;
@@ -165,7 +166,8 @@ final class GenerateCommand implements Callable<Integer> {
     if (!result.gtidFrom().isEmpty() || !result.gtidTo().isEmpty()) {
       out.println("GTID FROM " + result.gtidFrom() + " TO " + result.gtidTo());
     }
-    result.checksums().forEach((table, sum) -> out.println("checksum " + table + " " + sum));
+    new TreeMap<>(result.checksums())
+        .forEach((table, sum) -> out.println("checksum " + table + " " + sum));
     if (manifest != null) {
       WorkloadManifest.write(result, manifest);
       out.println("manifest " + manifest);
