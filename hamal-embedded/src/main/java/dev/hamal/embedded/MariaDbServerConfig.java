@@ -36,6 +36,9 @@ import java.util.Set;
  *       answers SQL</td></tr>
  *   <tr><td>{@code stopTimeout}</td><td>30 s</td><td>how long a clean shutdown may take before the
  *       process tree is killed</td></tr>
+ *   <tr><td>{@code jvmScoped}</td><td>false</td><td>when true, {@code close()} does nothing and the
+ *       server runs until the JVM exits (for servers shared by many tests: JUnit closes
+ *       {@code AutoCloseable} arguments of parameterized tests)</td></tr>
  * </table>
  */
 public final class MariaDbServerConfig {
@@ -74,6 +77,7 @@ public final class MariaDbServerConfig {
   private final Tls tls;
   private final Duration startTimeout;
   private final Duration stopTimeout;
+  private final boolean jvmScoped;
 
   private MariaDbServerConfig(Builder b) {
     this.distribution = b.distribution;
@@ -87,6 +91,7 @@ public final class MariaDbServerConfig {
     this.tls = b.tls;
     this.startTimeout = b.startTimeout;
     this.stopTimeout = b.stopTimeout;
+    this.jvmScoped = b.jvmScoped;
   }
 
   /** A builder with every setting at its default, for the given distribution. */
@@ -149,6 +154,11 @@ public final class MariaDbServerConfig {
     return stopTimeout;
   }
 
+  /** Whether {@code close()} is a no-op and the server runs until the JVM exits. */
+  public boolean jvmScoped() {
+    return jvmScoped;
+  }
+
   @Override
   public String toString() {
     return "MariaDbServerConfig{distribution="
@@ -173,6 +183,7 @@ public final class MariaDbServerConfig {
         + startTimeout
         + ", stopTimeout="
         + stopTimeout
+        + (jvmScoped ? ", jvmScoped" : "")
         + '}';
   }
 
@@ -203,6 +214,7 @@ public final class MariaDbServerConfig {
     private Tls tls;
     private Duration startTimeout = Duration.ofSeconds(60);
     private Duration stopTimeout = Duration.ofSeconds(30);
+    private boolean jvmScoped;
 
     private Builder(MariaDbServer.Distribution distribution) {
       this.distribution = distribution;
@@ -338,6 +350,17 @@ public final class MariaDbServerConfig {
     /** How long a clean shutdown may take before the process tree is killed (default 30 s). */
     public Builder stopTimeout(Duration stopTimeout) {
       this.stopTimeout = positive(stopTimeout, "stopTimeout");
+      return this;
+    }
+
+    /**
+     * When true (default false), {@code close()} does nothing: the server runs until the JVM exits
+     * and its shutdown hook stops it. For servers shared by many tests, which must survive a test
+     * framework closing them (JUnit closes {@code AutoCloseable} parameters of parameterized tests)
+     * or a careless try-with-resources. {@code stop()} and {@code restart()} still act.
+     */
+    public Builder jvmScoped(boolean jvmScoped) {
+      this.jvmScoped = jvmScoped;
       return this;
     }
 

@@ -30,6 +30,7 @@ class MariaDbServerConfigTest {
     assertThat(config.tls()).isEmpty();
     assertThat(config.startTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.jvmScoped()).isFalse();
   }
 
   @Test
@@ -48,6 +49,7 @@ class MariaDbServerConfigTest {
             .tls(cert, key)
             .startTimeout(Duration.ofSeconds(5))
             .stopTimeout(Duration.ofSeconds(6))
+            .jvmScoped(true)
             .build();
 
     assertThat(config.port()).hasValue(33_306);
@@ -60,6 +62,7 @@ class MariaDbServerConfigTest {
     assertThat(config.tls()).contains(new MariaDbServerConfig.Tls(cert, key));
     assertThat(config.startTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(config.jvmScoped()).isTrue();
   }
 
   @Test

