@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,8 @@ public final class OrderSimulator implements AutoCloseable {
   }
 
   /**
-   * Starts a simulator. The schemas must exist ({@link ProductLines}).
+   * Starts a simulator. The schemas must exist ({@link ProductLines#create(Connection, Collection,
+   * String)} with the configuration's schema prefix).
    *
    * @param clock the time orders are placed and stepped by
    * @param threads creates the scheduler thread and the writer threads
@@ -299,7 +301,9 @@ public final class OrderSimulator implements AutoCloseable {
     try {
       affected =
           Sql.execute(
-              connection, Sql.identifier(order.line().schema()), order.writes(task.step(), at));
+              connection,
+              Sql.identifier(config.schema(order.line())),
+              order.writes(task.step(), at));
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       try {

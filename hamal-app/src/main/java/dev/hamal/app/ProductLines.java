@@ -25,8 +25,19 @@ public final class ProductLines {
   /** Creates the given lines, each in its own schema ({@link ProductLine#schema()}). */
   public static void create(Connection connection, Collection<ProductLine> lines)
       throws SQLException {
+    create(connection, lines, "");
+  }
+
+  /**
+   * Creates the given lines, each in the schema {@code schemaPrefix + line.schema()}.
+   *
+   * @throws IllegalArgumentException if a schema name is not a plain name ({@code [A-Za-z0-9_$]})
+   */
+  public static void create(
+      Connection connection, Collection<ProductLine> lines, String schemaPrefix)
+      throws SQLException {
     for (ProductLine line : lines) {
-      create(connection, line, line.schema());
+      create(connection, line, schemaPrefix + line.schema());
     }
   }
 

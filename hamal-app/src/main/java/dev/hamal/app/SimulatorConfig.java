@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Settings of the {@link OrderSimulator}; build with {@link #builder()}. Every value is validated
@@ -26,14 +27,16 @@ import java.util.Set;
  * @param writers writer threads, each with its own connection (default 4; 1 to 64)
  * @param queueCapacity due steps waiting for a writer (default 1024; 1 to 1,000,000); when full the
  *     scheduler waits for the writers
- * @param maxOpenOrders orders with steps still ahead of them, each held in memory with its rows
- *     (a few KB) until its last step (default 50,000; 1 to 10,000,000); when reached, new arrivals
- *     are dropped and counted as shed. At 20 orders/s about 450 orders are open, 700 after a burst.
+ * @param maxOpenOrders orders with steps still ahead of them, each held in memory with its rows (a
+ *     few KB) until its last step (default 50,000; 1 to 10,000,000); when reached, new arrivals are
+ *     dropped and counted as shed. At 20 orders/s about 450 orders are open, 700 after a burst.
  * @param users size of the user population orders are drawn from, with a few heavy buyers (default
  *     100,000; 1 to 1,000,000,000)
  * @param burstsPerMinute mean rate of bursts, each 10 to 100 orders of one line arriving at once (a
  *     partner's batch; default 2; 0 to 600)
  * @param spikes promotions (default none)
+ * @param schemaPrefix prefix of the schemas written (default none: {@code topup}, {@code fuelcard},
+ *     ...; 0-40 characters from {@code [A-Za-z0-9_]}), to run next to other copies of the lines
  */
 public record SimulatorConfig(
     double ordersPerSecond,
@@ -46,7 +49,9 @@ public record SimulatorConfig(
     int maxOpenOrders,
     int users,
     double burstsPerMinute,
-    List<PromotionSpike> spikes) {
+    List<PromotionSpike> spikes,
+    String schemaPrefix) {
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_]{0,40}");
 
   public SimulatorConfig {
     range("ordersPerSecond", ordersPerSecond, 0.01, 100_000);
@@ -67,6 +72,16 @@ public record SimulatorConfig(
     range("users", users, 1, 1_000_000_000);
     range("burstsPerMinute", burstsPerMinute, 0, 600);
     spikes = List.copyOf(spikes);
+    Objects.requireNonNull(schemaPrefix, "schemaPrefix");
+    if (!PREFIX.matcher(schemaPrefix).matches()) {
+      throw new IllegalArgumentException(
+          "schemaPrefix must be 0-40 characters from [A-Za-z0-9_], was '" + schemaPrefix + "'");
+    }
+  }
+
+  /** The schema the simulator writes {@code line} into: the prefix and the line's own schema. */
+  public String schema(ProductLine line) {
+    return schemaPrefix + line.schema();
   }
 
   private static void range(String key, double value, double min, double max) {
@@ -103,6 +118,7 @@ public record SimulatorConfig(
     private int users = 100_000;
     private double burstsPerMinute = 2;
     private List<PromotionSpike> spikes = List.of();
+    private String schemaPrefix = "";
 
     private Builder() {}
 
@@ -161,6 +177,11 @@ public record SimulatorConfig(
       return this;
     }
 
+    public Builder schemaPrefix(String value) {
+      this.schemaPrefix = Objects.requireNonNull(value, "schemaPrefix");
+      return this;
+    }
+
     public SimulatorConfig build() {
       return new SimulatorConfig(
           ordersPerSecond,
@@ -173,7 +194,8 @@ public record SimulatorConfig(
           maxOpenOrders,
           users,
           burstsPerMinute,
-          spikes);
+          spikes,
+          schemaPrefix);
     }
   }
 }

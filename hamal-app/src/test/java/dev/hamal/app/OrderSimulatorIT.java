@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.hamal.testkit.TestServers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,29 +14,36 @@ import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /** Runs the simulator against MariaDB 11.4 for a few seconds and checks the tables it wrote. */
 class OrderSimulatorIT {
   private DataSource dataSource;
+  private String prefix;
 
+  /** Fresh schemas named after the test: {@code sim_<test>_topup}, ... */
   @BeforeEach
-  void freshSchemas() throws SQLException {
-    dataSource = LiveMariaDb.dataSource();
+  void freshSchemas(TestInfo test) throws SQLException {
+    dataSource = TestDatabases.dataSource(TestServers.mariaDb114());
+    String method = test.getTestMethod().orElseThrow().getName();
+    prefix = "sim_" + method.substring(6, 16).toLowerCase(Locale.ROOT) + "_";
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
       for (ProductLine line : ProductLine.values()) {
-        statement.execute("DROP DATABASE IF EXISTS " + line.schema());
+        statement.execute("DROP DATABASE IF EXISTS " + prefix + line.schema());
       }
-      ProductLines.create(connection, EnumSet.allOf(ProductLine.class));
+      ProductLines.create(connection, EnumSet.allOf(ProductLine.class), prefix);
     }
   }
 
-  private static SimulatorConfig.Builder fast() {
+  private SimulatorConfig.Builder fast() {
     return SimulatorConfig.builder()
+        .schemaPrefix(prefix)
         .ordersPerSecond(150)
         .seed(2025)
         .timeScale(0.05) // unpaid orders close after 1.5 s, fulfilment within 1.5 s
@@ -66,14 +74,14 @@ class OrderSimulatorIT {
         assertThat(counts.line(line).paid()).as(line + " paid").isPositive();
       }
       for (String shard : ProductLine.TICKET.orderTables()) {
-        assertThat(rowCount(connection, "ticket." + shard)).as(shard).isPositive();
-        assertThat(rowCount(connection, "ticket." + shard.replace("orders", "passengers")))
+        assertThat(rowCount(connection, prefix + "ticket." + shard)).as(shard).isPositive();
+        assertThat(rowCount(connection, prefix + "ticket." + shard.replace("orders", "passengers")))
             .as(shard + " passengers")
             .isPositive();
       }
-      assertThat(rowCount(connection, "topup.tp_refund")).isPositive();
-      assertThat(rowCount(connection, "fuelcard.fc_refund")).isPositive();
-      assertThat(rowCount(connection, "gamecard.gc_order_items")).isPositive();
+      assertThat(rowCount(connection, prefix + "topup.tp_refund")).isPositive();
+      assertThat(rowCount(connection, prefix + "fuelcard.fc_refund")).isPositive();
+      assertThat(rowCount(connection, prefix + "gamecard.gc_order_items")).isPositive();
       assertCountsMatchTables(connection, counts);
     }
   }
@@ -106,7 +114,8 @@ class OrderSimulatorIT {
 
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
-      statement.execute("RENAME TABLE topup.tp_order TO topup.tp_order_moved");
+      statement.execute(
+          "RENAME TABLE " + prefix + "topup.tp_order TO " + prefix + "topup.tp_order_moved");
     }
 
     assertThat(simulator.awaitTermination(Duration.ofSeconds(30))).isTrue();
@@ -120,7 +129,7 @@ class OrderSimulatorIT {
    * The rows in each status must be exactly what the committed transitions imply: everything
    * counted was committed, and nothing committed went uncounted.
    */
-  private static void assertCountsMatchTables(Connection connection, SimulatorCounts counts)
+  private void assertCountsMatchTables(Connection connection, SimulatorCounts counts)
       throws SQLException {
     for (ProductLine line : ProductLine.values()) {
       SimulatorCounts.LineCounts c = counts.line(line);
@@ -152,7 +161,7 @@ class OrderSimulatorIT {
     }
   }
 
-  private static Map<OrderStatus, Long> statusHistogram(Connection connection, ProductLine line)
+  private Map<OrderStatus, Long> statusHistogram(Connection connection, ProductLine line)
       throws SQLException {
     var byCode = new java.util.HashMap<String, Long>();
     for (String table : line.orderTables()) {
@@ -162,6 +171,7 @@ class OrderSimulatorIT {
                   "SELECT "
                       + line.statusColumn()
                       + ", COUNT(*) FROM "
+                      + prefix
                       + line.schema()
                       + "."
                       + table

@@ -2,6 +2,8 @@ package dev.hamal.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hamal.embedded.MariaDbServer;
+import dev.hamal.testkit.TestServers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,11 +13,22 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** The lines' DDL and every row they generate, on MariaDB 11.4 and 10.11. */
 class ProductLinesIT {
+
+  static Stream<MariaDbServer> servers() {
+    return TestServers.all();
+  }
+
+  static Stream<Arguments> serversAndLines() {
+    return TestServers.all()
+        .flatMap(server -> Stream.of(ProductLine.values()).map(line -> Arguments.of(server, line)));
+  }
 
   private static long count(Connection connection, String sql) throws SQLException {
     try (Statement statement = connection.createStatement();
@@ -25,10 +38,11 @@ class ProductLinesIT {
     }
   }
 
-  @Test
-  void shouldCreateEveryLineTwiceWithoutChangingAnything() throws Exception {
-    ProductLines.createAll(LiveMariaDb.dataSource());
-    try (Connection connection = LiveMariaDb.connect()) {
+  @ParameterizedTest
+  @MethodSource("servers")
+  void shouldCreateEveryLineTwiceWithoutChangingAnything(MariaDbServer server) throws Exception {
+    ProductLines.createAll(TestDatabases.dataSource(server));
+    try (Connection connection = TestDatabases.dataSource(server).getConnection()) {
       try (Statement statement = connection.createStatement()) {
         statement.execute(
             "INSERT INTO topup.tp_refund (refund_no, order_no, user_id,"
@@ -74,10 +88,14 @@ class ProductLinesIT {
   }
 
   @ParameterizedTest
-  @EnumSource(ProductLine.class)
-  void shouldAcceptEveryGeneratedRowAndTransitionInStrictMode(ProductLine line) throws Exception {
+  @MethodSource("serversAndLines")
+  void shouldAcceptEveryGeneratedRowAndTransitionInStrictMode(
+      MariaDbServer server, ProductLine line) throws Exception {
     String schema = "it_rows_" + line.schema();
-    try (Connection connection = LiveMariaDb.connect()) {
+    try (Connection connection = TestDatabases.dataSource(server).getConnection()) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("DROP DATABASE IF EXISTS " + schema);
+      }
       ProductLines.create(connection, line, schema);
       try (Statement statement = connection.createStatement()) {
         statement.execute("SET time_zone = '+08:00'");

@@ -45,6 +45,8 @@ class SimulatorConfigTest {
             .build();
 
     assertThat(config.lines()).containsExactly(ProductLine.TOPUP, ProductLine.GAMECARD);
+    assertThat(SimulatorConfig.builder().schemaPrefix("demo_").build().schema(ProductLine.TICKET))
+        .isEqualTo("demo_ticket");
     assertThat(config.spikes()).hasSize(1);
   }
 }

@@ -10,6 +10,7 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import dev.hamal.embedded.MariaDbServer;
+import dev.hamal.testkit.TestServers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -20,12 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
-/** Runs the generator against MariaDB 11.4 and checks tables and binlog. */
+/** Runs the generator against MariaDB 11.4 and 10.11 and checks tables and binlog. */
 class WorkloadGeneratorIT {
 
-  private static WorkloadResult generate(long seed, long rows, int connections, String prefix)
-      throws Exception {
-    DataSource dataSource = LiveMariaDb.dataSource();
+  private static WorkloadResult generate(
+      MariaDbServer server, long seed, long rows, int connections, String prefix) throws Exception {
+    DataSource dataSource = TestDatabases.dataSource(server);
     var config = new WorkloadConfig(seed, rows, connections, prefix, true);
     return new WorkloadGenerator(
             dataSource, config, System::nanoTime, Thread.ofPlatform().factory(), (d, t, e) -> {})
@@ -41,10 +42,13 @@ class WorkloadGeneratorIT {
   }
 
   @Test
-  void shouldWriteIdenticalTablesForTheSameSeedWhateverTheNumberOfConnections() throws Exception {
-    WorkloadResult serial = generate(5, 30_000, 1, "det_a_");
-    WorkloadResult parallel = generate(5, 30_000, 4, "det_b_");
-    WorkloadResult otherSeed = generate(6, 30_000, 4, "det_c_");
+  void shouldWriteIdenticalTablesForTheSameSeedOnTwoServersWhateverTheConnections()
+      throws Exception {
+    MariaDbServer first = TestServers.mariaDb114();
+    MariaDbServer second = TestServers.mariaDb1011();
+    WorkloadResult serial = generate(first, 5, 30_000, 1, "det_a_");
+    WorkloadResult parallel = generate(second, 5, 30_000, 4, "det_b_");
+    WorkloadResult otherSeed = generate(first, 6, 30_000, 4, "det_c_");
 
     assertThat(checksums(serial)).hasSize(19).doesNotContainValue(0L);
     assertThat(checksums(parallel)).isEqualTo(checksums(serial));
@@ -54,7 +58,7 @@ class WorkloadGeneratorIT {
 
     assertThat(serial.transactions()).isEqualTo(parallel.transactions());
     assertThat(serial.ddl()).isEqualTo(parallel.ddl()).isEqualTo(21);
-    try (Connection connection = LiveMariaDb.dataSource().getConnection();
+    try (Connection connection = TestDatabases.dataSource(first).getConnection();
         Statement statement = connection.createStatement()) {
       long rows = 0;
       for (String table : serial.tables()) {
@@ -76,9 +80,9 @@ class WorkloadGeneratorIT {
 
   @Test
   void shouldReportTheBinlogRangeHoldingExactlyItsRowChangesWithFullImages() throws Exception {
-    WorkloadResult result = generate(11, 20_000, 2, "range_");
+    MariaDbServer server = TestServers.mariaDb114();
+    WorkloadResult result = generate(server, 11, 20_000, 2, "range_");
 
-    MariaDbServer server = LiveMariaDb.server();
     var client =
         new BinaryLogClient(
             server.host(), server.port(), server.adminUser(), server.adminPassword());
@@ -157,7 +161,7 @@ class WorkloadGeneratorIT {
     assertThat(commits.get()).isEqualTo(result.transactions());
     assertThat(otherQueries.get()).as("no setup statements inside the range").isZero();
     assertThat(partialImages.get()).as("updates without FULL images").isZero();
-    try (Connection connection = LiveMariaDb.dataSource().getConnection()) {
+    try (Connection connection = TestDatabases.dataSource(server).getConnection()) {
       assertThat(WorkloadGenerator.binlogPosition(connection)).isEqualTo(result.to());
     }
   }
