@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Writes a deterministic workload (copies of the product lines' order tables; half inserts,"
-          + " 2.5% deletes, the rest updates; transactions of 1-200 rows; schema changes in the"
+          + " 2.5%% deletes, the rest updates; transactions of 1-200 rows; schema changes in the"
           + " middle) and prints the binlog range it wrote as FROM file:pos TO file:pos.",
       "The schemas <prefix>topup, <prefix>fuelcard, <prefix>ticket and <prefix>gamecard are"
           + " DROPPED and recreated first."
