@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
     name = "hamal bench",
     mixinStandardHelpOptions = true,
     description = "Hamal's benchmarks and the tools that prepare them.",
-    subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      GenerateCommand.class,
+      ListenerBenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class BenchMain implements Runnable {
   private BenchMain() {}
 

@@ -1,6 +1,8 @@
 package dev.hamal.bench;
 
 import dev.hamal.binlog.BinlogPosition;
+import dev.hamal.embedded.MariaDbServer;
+import dev.hamal.embedded.MariaDbServerConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.mariadb.jdbc.MariaDbDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,13 +50,28 @@ final class ListenerBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--source",
-      required = true,
       paramLabel = "URL",
-      description = "mysql://HOST:PORT")
+      description =
+          "mysql://HOST:PORT of a server holding the workload (with --manifest or --from/--to);"
+              + " default: an embedded MariaDB 11.4 in --data-dir, generated on first use")
   String source;
 
   @Option(names = "--user", defaultValue = "root", description = "User (default root).")
   String user;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Embedded server's data and workload manifest, kept between runs (default"
+              + " ~/.cache/hamal/bench)")
+  Path dataDir;
+
+  @Option(
+      names = "--rows",
+      defaultValue = "2000000",
+      description = "Row changes of the generated workload (default 2000000).")
+  long rows;
 
   @Option(names = "--password-env", paramLabel = "VAR", description = "Variable with the password.")
   String passwordEnv;
@@ -89,22 +107,131 @@ final class ListenerBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (source == null) {
+      return onEmbeddedServer();
+    }
     URI uri = URI.create(source);
-    String host = uri.getHost();
-    int port = uri.getPort() < 0 ? 3306 : uri.getPort();
     String password = passwordEnv == null ? "" : System.getenv(passwordEnv);
     if (password == null) {
       throw new IllegalArgumentException("--password-env: " + passwordEnv + " is not set");
     }
     Properties workload = new Properties();
     if (manifest != null) {
-      try (var reader = Files.newBufferedReader(manifest)) {
-        workload.load(reader);
-      }
+      WorkloadResult result = WorkloadManifest.read(manifest);
+      describe(result, workload);
     }
     BinlogPosition start = BinlogPosition.parse(from != null ? from : require(workload, "from"));
     BinlogPosition end = BinlogPosition.parse(to != null ? to : require(workload, "to"));
+    return measure(
+        uri.getHost(),
+        uri.getPort() < 0 ? 3306 : uri.getPort(),
+        user,
+        password,
+        start,
+        end,
+        workload);
+  }
 
+  /**
+   * Starts (or reuses) an embedded MariaDB 11.4 whose data directory persists in {@code
+   * --data-dir}, generates the workload there the first time, and measures it.
+   */
+  private int onEmbeddedServer() throws Exception {
+    Path dir =
+        dataDir != null
+            ? dataDir
+            : Path.of(System.getProperty("user.home"), ".cache", "hamal", "bench");
+    Files.createDirectories(dir);
+    Path manifestFile = dir.resolve("workload-" + rows + ".json");
+    MariaDbServerConfig config =
+        MariaDbServerConfig.builder(MariaDbServer.Distribution.BUNDLED)
+            .dataDir(dir.resolve("mariadb-11.4"))
+            .serverId(42)
+            .serverArgs(List.of("--innodb-buffer-pool-size=1G", "--max-connections=200"))
+            .build();
+    try (MariaDbServer server = MariaDbServer.start(config)) {
+      WorkloadResult workload = null;
+      if (Files.exists(manifestFile)) {
+        workload = WorkloadManifest.read(manifestFile);
+        if (!rangeExists(server, workload)) {
+          out.println(
+              "workload manifest " + manifestFile + " does not match the server; regenerating");
+          workload = null;
+        }
+      }
+      if (workload == null) {
+        out.printf(
+            Locale.ROOT,
+            "generating the workload (%,d row changes) into %s; this runs once%n",
+            rows,
+            server.name());
+        out.flush();
+        MariaDbDataSource dataSource = new MariaDbDataSource(server.jdbcUrl(""));
+        dataSource.setUser(server.adminUser());
+        dataSource.setPassword(server.adminPassword());
+        WorkloadConfig defaults = WorkloadConfig.defaults();
+        WorkloadConfig wanted =
+            new WorkloadConfig(
+                defaults.seed(), rows, defaults.connections(), defaults.schemaPrefix(), false);
+        workload =
+            new WorkloadGenerator(
+                    dataSource,
+                    wanted,
+                    System::nanoTime,
+                    Thread.ofPlatform().factory(),
+                    (done, total, elapsed) -> {})
+                .run();
+        WorkloadManifest.write(workload, manifestFile);
+      }
+      Properties described = new Properties();
+      describe(workload, described);
+      return measure(
+          server.host(),
+          server.port(),
+          server.adminUser(),
+          server.adminPassword(),
+          workload.from(),
+          workload.to(),
+          described);
+    }
+  }
+
+  private static boolean rangeExists(MariaDbServer server, WorkloadResult workload)
+      throws Exception {
+    try (Connection c =
+            DriverManager.getConnection(
+                server.jdbcUrl(""), server.adminUser(), server.adminPassword());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+      boolean first = false;
+      boolean last = false;
+      while (rs.next()) {
+        first |= rs.getString(1).equals(workload.from().file());
+        last |=
+            rs.getString(1).equals(workload.to().file())
+                && rs.getLong(2) >= workload.to().position();
+      }
+      return first && last;
+    }
+  }
+
+  private static void describe(WorkloadResult result, Properties into) {
+    into.setProperty("inserts", Long.toString(result.inserts()));
+    into.setProperty("updates", Long.toString(result.updates()));
+    into.setProperty("deletes", Long.toString(result.deletes()));
+    into.setProperty("transactions", Long.toString(result.transactions()));
+    into.setProperty("ddl", Long.toString(result.ddl()));
+  }
+
+  private int measure(
+      String host,
+      int port,
+      String user,
+      String password,
+      BinlogPosition start,
+      BinlogPosition end,
+      Properties workload)
+      throws Exception {
     String serverVersion;
     long rangeBytes;
     List<String> files = new ArrayList<>();
@@ -264,14 +391,15 @@ final class ListenerBenchCommand implements Callable<Integer> {
     }
     return String.format(
         Locale.ROOT,
-        ", %,d row changes (%,d inserts, %,d updates, %,d deletes) in %,d transactions",
+        ", %,d row changes (%,d inserts, %,d updates, %,d deletes) in %,d transactions, %d DDL",
         Long.parseLong(workload.getProperty("inserts"))
             + Long.parseLong(workload.getProperty("updates"))
             + Long.parseLong(workload.getProperty("deletes")),
         Long.parseLong(workload.getProperty("inserts")),
         Long.parseLong(workload.getProperty("updates")),
         Long.parseLong(workload.getProperty("deletes")),
-        Long.parseLong(workload.getProperty("transactions", "0")));
+        Long.parseLong(workload.getProperty("transactions", "0")),
+        Long.parseLong(workload.getProperty("ddl", "0")));
   }
 
   private static Path ramDisk() {
