@@ -237,7 +237,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
     List<String> files = new ArrayList<>();
     try (Connection c =
             DriverManager.getConnection(
-                "jdbc:mariadb://" + host + ":" + port + "/", user, password);
+                "jdbc:mariadb://" + host + ":" + port + "/?sslMode=disable", user, password);
         Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT VERSION()")) {
         rs.next();
