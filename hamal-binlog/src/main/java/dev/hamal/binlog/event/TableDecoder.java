@@ -158,7 +158,11 @@ public final class TableDecoder implements BinlogTable {
       case MySqlType.NEWDECIMAL -> {
         int precision = metadata & 0xff;
         int scale = metadata >>> 8;
-        if (precision < 1 || precision > 65 || scale > 30 || scale > precision) {
+        // MySQL allows scales up to 30, MariaDB up to 38
+        if (precision < 1
+            || precision > Decimals.MAX_PRECISION
+            || scale > Decimals.MAX_SCALE
+            || scale > precision) {
           throw new MalformedValueException(
               "DECIMAL(" + precision + "," + scale + ") is impossible (column " + (i + 1) + ")");
         }
