@@ -303,12 +303,11 @@ final class ReaderSession implements Runnable {
 
   private void stream(MySqlConnection c, BinlogPosition from) throws InterruptedException {
     int serverId = settings.source().serverId();
+    int nonBlocking = settings.nonBlocking() ? MySqlConnection.DUMP_NON_BLOCKING : 0;
     if (start instanceof StartPosition.AfterGtids g && !c.serverInfo().mariaDb()) {
-      c.requestBinlogDumpGtid(MySqlGtidSet.parse(g.gtidSet()), serverId, 0);
+      c.requestBinlogDumpGtid(MySqlGtidSet.parse(g.gtidSet()), serverId, nonBlocking);
     } else {
-      int flags =
-          (settings.nonBlocking() ? MySqlConnection.DUMP_NON_BLOCKING : 0)
-              | (settings.annotateRows() ? DUMP_SEND_ANNOTATE_ROWS : 0);
+      int flags = nonBlocking | (settings.annotateRows() ? DUMP_SEND_ANNOTATE_ROWS : 0);
       c.requestBinlogDump(from, serverId, flags);
     }
     file = from.file();

@@ -1,6 +1,7 @@
 package dev.hamal.binlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hamal.binlog.StreamRecording.Reconnect;
 import dev.hamal.binlog.event.EventBytes;
@@ -110,6 +111,33 @@ class ScriptedStreamIT {
               org.assertj.core.groups.Tuple.tuple("shop.orders", Operation.INSERT, 1),
               org.assertj.core.groups.Tuple.tuple("shop.audit", Operation.UPDATE, 0));
       assertThat(compressed.get(1).after().orElseThrow().getString(2)).contains("\"sku\"");
+    }
+  }
+
+  @Test
+  void shouldEndAGtidStartedStreamAtTheSourcesEndWhenNonBlocking() {
+    MySqlStreamFixture fixture = MySqlStreamFixture.build();
+    try (ScriptedMySqlServer server =
+            ScriptedMySql8.start(true, request -> ScriptedMySql8.dump(fixture, request));
+        StreamRecording recording = new StreamRecording()) {
+      BinlogStream stream =
+          BinlogStream.builder(ScriptedMySql8.source(server).build())
+              .start(StartPosition.afterGtids(MySqlStreamFixture.GTIDS_BEFORE))
+              .nonBlocking(true)
+              .sleeper(recording.sleeper())
+              .build();
+      recording.start(stream);
+
+      // the server ends a dump with EOF only when asked to; a blocking one waits for new events
+      await().atMost(WAIT).until(() -> !server.dumpRequests().isEmpty());
+      assertThat(server.dumpRequests().get(0).command())
+          .isEqualTo(ScriptedMySqlServer.COM_BINLOG_DUMP_GTID);
+      assertThat(server.dumpRequests().get(0).nonBlocking())
+          .as("the GTID dump request asks for the non-blocking mode")
+          .isTrue();
+      assertThat(recording.awaitEnd(WAIT)).isNull();
+      assertRowsAsTheOracle(recording.rows, fixture.rows());
+      assertThat(recording.commits).hasSize(4);
     }
   }
 
