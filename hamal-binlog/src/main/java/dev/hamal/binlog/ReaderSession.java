@@ -411,11 +411,13 @@ final class ReaderSession implements Runnable {
 
   /**
    * The 64-bit position of a 32-bit end position: binlog files can outgrow 4 GiB (one huge
-   * transaction), and the header field then wraps.
+   * transaction), and the header field then wraps. Only a step back of more than 2 GiB is taken for
+   * a wrap; a smaller one is an event from before the previous one (replayed, reordered), which
+   * {@link #handle} must see as lost framing rather than as an event 4 GiB further on.
    */
   private long unwrap(long written) {
     long candidate = (nextPos & ~0xffffffffL) | written;
-    return candidate < nextPos ? candidate + (1L << 32) : candidate;
+    return nextPos - candidate > 1L << 31 ? candidate + (1L << 32) : candidate;
   }
 
   private void handleEvent(

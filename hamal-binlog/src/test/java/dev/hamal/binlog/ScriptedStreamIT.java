@@ -373,6 +373,100 @@ class ScriptedStreamIT {
     }
   }
 
+  @Test
+  void shouldTakeAnEventThatEndsBeforeThePreviousOneForLostFraming() {
+    // the first connection repeats tx1's table map and rows event after them, as replayed packets
+    MySqlStreamFixture fixture = MySqlStreamFixture.build();
+    Event map = fixture.event("tx1.map");
+    Event rows = fixture.event("tx1.rows");
+    AtomicInteger connections = new AtomicInteger();
+    try (ScriptedMySqlServer server =
+            ScriptedMySql8.start(
+                true,
+                request -> {
+                  List<byte[]> events = new ArrayList<>(ScriptedMySql8.events(fixture, request));
+                  if (connections.getAndIncrement() == 0) {
+                    int after = indexOf(events, rows.bytes()) + 1;
+                    events.addAll(after, List.of(map.bytes().clone(), rows.bytes().clone()));
+                  }
+                  return DumpScript.of(events);
+                });
+        StreamRecording recording = new StreamRecording()) {
+      Throwable ended =
+          recording.start(nonBlockingFromTheStart(server, recording).build()).awaitEnd(WAIT);
+
+      assertThat(ended).isNull();
+      assertRowsAsTheOracle(recording.rows, fixture.rows());
+      assertThat(recording.reconnects).hasSize(1);
+      Reconnect reconnect = recording.reconnects.get(0);
+      assertNamesServerFileAndPosition(
+          reconnect.cause(), CorruptEventException.class, new BinlogPosition(FILE, rows.end()));
+      assertThat(reconnect.cause().detail()).contains("the event framing is lost");
+      assertThat(reconnect.resumeAt()).isEqualTo(fixture.event("tx1.gtid").position());
+    }
+  }
+
+  @Test
+  void shouldFollowEventPositionsPastFourGibibytes() {
+    // a file that outgrew 4 GiB: the 32-bit end positions in the event headers wrap around
+    long start = (1L << 32) - 150;
+    EventBytes w = EventBytes.mySql().serverId(MySqlStreamFixture.SERVER_ID);
+    byte[] fde = w.formatDescription();
+    w.position(start);
+    List<byte[]> tail = new ArrayList<>();
+    long[] starts = new long[5];
+    starts[0] = w.position();
+    tail.add(w.mySqlGtid(MySqlStreamFixture.SOURCE, 11).build());
+    starts[1] = w.position();
+    tail.add(w.query("BEGIN").build());
+    starts[2] = w.position();
+    tail.add(w.tableMap(MySqlStreamFixture.ORDERS));
+    starts[3] = w.position();
+    tail.add(
+        w.writeRows(MySqlStreamFixture.ORDERS)
+            .row(MySqlStreamFixture.order(1))
+            .row(MySqlStreamFixture.order(2))
+            .build());
+    starts[4] = w.position();
+    tail.add(w.xid(77));
+    long end = w.position();
+    assertThat(starts[1]).as("BEGIN starts before 4 GiB").isLessThan(1L << 32);
+    assertThat(starts[3]).as("the rows event starts past 4 GiB").isGreaterThan(1L << 32);
+    byte[] artificialFde = fde.clone();
+    Arrays.fill(artificialFde, 13, 17, (byte) 0);
+    EventBytes.putCrc(artificialFde);
+    try (ScriptedMySqlServer server =
+            ScriptedMySql8.start(
+                true,
+                request -> {
+                  List<byte[]> events = new ArrayList<>();
+                  events.add(w.fakeRotate(FILE, start));
+                  events.add(artificialFde);
+                  events.addAll(tail);
+                  return DumpScript.of(events);
+                });
+        StreamRecording recording = new StreamRecording()) {
+      BinlogStream stream =
+          BinlogStream.builder(ScriptedMySql8.source(server).build())
+              .start(StartPosition.at(new BinlogPosition(FILE, start)))
+              .nonBlocking(true)
+              .sleeper(recording.sleeper())
+              .build();
+      Throwable ended = recording.start(stream).awaitEnd(WAIT);
+
+      assertThat(ended).isNull();
+      assertThat(recording.rows)
+          .extracting(RowChange::position)
+          .containsExactly(
+              new BinlogPosition(FILE, starts[3]), new BinlogPosition(FILE, starts[3]));
+      assertThat(recording.commits).hasSize(1);
+      assertThat(recording.commits.get(0).transaction().begin())
+          .isEqualTo(new BinlogPosition(FILE, starts[0]));
+      assertThat(recording.commits.get(0).next()).isEqualTo(new BinlogPosition(FILE, end));
+      assertThat(recording.reconnects).isEmpty();
+    }
+  }
+
   // ------------------------------------------------------------------------------------------
   // helpers
 

@@ -456,7 +456,7 @@ public final class MySqlStreamFixture {
   // Row values
 
   /** Row {@code n} of orders as first inserted. */
-  static Object[] order(int n) {
+  public static Object[] order(int n) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("id", (long) n);
     doc.put("qty", (long) (n * 3));
