@@ -383,7 +383,10 @@ final class ReaderSession implements Runnable {
       return true;
     }
     if (header.isArtificial()) {
-      return true; // made up by the dump thread (e.g. a GTID list), occupies no position
+      // made up by the dump thread (e.g. a GTID list), occupies no position; checksummed like any
+      // other event, and checked first: one damaged bit of the flags must not hide a rows event
+      verifyChecksum(event, type, currentPosition());
+      return true;
     }
     long size = header.eventSize();
     long written = header.nextPosition();

@@ -150,6 +150,7 @@ class ScriptedStreamIT {
    */
   enum BadInput {
     CHECKSUM_MISMATCH("tx2.rows2", CorruptEventException.class, "checksum mismatch"),
+    ARTIFICIAL_FLAG_SET("tx2.rows2", CorruptEventException.class, "checksum mismatch"),
     TRUNCATED_EVENT("tx2.rows2", CorruptEventException.class, "but its packet carries"),
     ROWS_EVENT_CUT_SHORT("tx2.rows2", CorruptEventException.class, "cannot decode rows event"),
     UNKNOWN_EVENT_TYPE(
@@ -218,6 +219,11 @@ class ScriptedStreamIT {
       case CHECKSUM_MISMATCH -> {
         byte[] flipped = event.clone();
         flipped[flipped.length - 9] ^= 0x10; // a byte of the last row's JSON value
+        yield replaced.apply(flipped);
+      }
+      case ARTIFICIAL_FLAG_SET -> {
+        byte[] flipped = event.clone();
+        flipped[17] |= (byte) EventType.FLAG_ARTIFICIAL; // one bit of the header's flags
         yield replaced.apply(flipped);
       }
       case TRUNCATED_EVENT -> replaced.apply(Arrays.copyOf(event, event.length - 7));
