@@ -252,6 +252,38 @@ class ScriptedStreamIT {
   }
 
   @Test
+  void shouldFailAChecksumMismatchInTheRotateThatStartsTheDump() {
+    // one damaged bit turns the file name binlog.000007 of the dump's first rotate into ...5
+    MySqlStreamFixture fixture = MySqlStreamFixture.build();
+    AtomicInteger connections = new AtomicInteger();
+    try (ScriptedMySqlServer server =
+            ScriptedMySql8.start(
+                true,
+                request -> {
+                  List<byte[]> events = new ArrayList<>(ScriptedMySql8.events(fixture, request));
+                  if (connections.getAndIncrement() == 0) {
+                    byte[] rotate = events.get(0).clone();
+                    rotate[rotate.length - 5] ^= 0x02;
+                    events.set(0, rotate);
+                  }
+                  return DumpScript.of(events);
+                });
+        StreamRecording recording = new StreamRecording()) {
+      Throwable ended =
+          recording.start(nonBlockingFromTheStart(server, recording).build()).awaitEnd(WAIT);
+
+      assertThat(ended).isNull();
+      assertRowsAsTheOracle(recording.rows, fixture.rows());
+      assertThat(recording.reconnects).hasSize(1);
+      Reconnect reconnect = recording.reconnects.get(0);
+      BinlogPosition start = new BinlogPosition(FILE, 4);
+      assertNamesServerFileAndPosition(reconnect.cause(), CorruptEventException.class, start);
+      assertThat(reconnect.cause().detail()).contains("checksum mismatch in ROTATE");
+      assertThat(reconnect.resumeAt()).isEqualTo(start);
+    }
+  }
+
+  @Test
   void shouldSkipAnUnknownEventThatMayBeIgnored() {
     MySqlStreamFixture fixture =
         MySqlStreamFixture.builder()
