@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -280,6 +281,50 @@ class ScriptedStreamIT {
       assertNamesServerFileAndPosition(reconnect.cause(), CorruptEventException.class, start);
       assertThat(reconnect.cause().detail()).contains("checksum mismatch in ROTATE");
       assertThat(reconnect.resumeAt()).isEqualTo(start);
+    }
+  }
+
+  @Test
+  void shouldCarryTheGtidSetOfAGtidStartedStreamAcrossAReconnect() {
+    MySqlStreamFixture fixture = MySqlStreamFixture.build();
+    AtomicInteger connections = new AtomicInteger();
+    try (ScriptedMySqlServer server =
+            ScriptedMySql8.start(
+                true,
+                request ->
+                    connections.getAndIncrement() == 0
+                        ? badScript(
+                            BadInput.CHECKSUM_MISMATCH,
+                            fixture,
+                            ScriptedMySql8.events(fixture, request))
+                        : ScriptedMySql8.dump(fixture, request));
+        StreamRecording recording = new StreamRecording()) {
+      BinlogStream stream =
+          BinlogStream.builder(ScriptedMySql8.source(server).build())
+              .start(StartPosition.afterGtids(MySqlStreamFixture.GTIDS_BEFORE))
+              .nonBlocking(true)
+              .sleeper(recording.sleeper())
+              .build();
+      Throwable ended = recording.start(stream).awaitEnd(WAIT);
+
+      assertThat(ended).isNull();
+      assertRowsAsTheOracle(recording.rows, fixture.rows());
+      assertThat(recording.reconnects).hasSize(1);
+      // the reconnect resumes by file and position at tx2, and still knows the executed set
+      BinlogPosition tx2 = fixture.event("tx2.gtid").position();
+      assertThat(server.dumpRequests())
+          .extracting(DumpRequest::command, DumpRequest::file, DumpRequest::position)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(ScriptedMySqlServer.COM_BINLOG_DUMP_GTID, "", 4L),
+              org.assertj.core.groups.Tuple.tuple(
+                  ScriptedMySqlServer.COM_BINLOG_DUMP, FILE, tx2.position()));
+      assertThat(recording.commits)
+          .extracting(TransactionEnd::gtidState)
+          .containsExactly(
+              Optional.of(MySqlStreamFixture.SOURCE + ":1-11"),
+              Optional.of(MySqlStreamFixture.SOURCE + ":1-12"),
+              Optional.of(MySqlStreamFixture.SOURCE + ":1-13"),
+              Optional.of(MySqlStreamFixture.SOURCE + ":1-14"));
     }
   }
 
