@@ -303,12 +303,11 @@ final class ReaderSession implements Runnable {
 
   private void stream(MySqlConnection c, BinlogPosition from) throws InterruptedException {
     int serverId = settings.source().serverId();
+    int nonBlocking = settings.nonBlocking() ? MySqlConnection.DUMP_NON_BLOCKING : 0;
     if (start instanceof StartPosition.AfterGtids g && !c.serverInfo().mariaDb()) {
-      c.requestBinlogDumpGtid(MySqlGtidSet.parse(g.gtidSet()), serverId, 0);
+      c.requestBinlogDumpGtid(MySqlGtidSet.parse(g.gtidSet()), serverId, nonBlocking);
     } else {
-      int flags =
-          (settings.nonBlocking() ? MySqlConnection.DUMP_NON_BLOCKING : 0)
-              | (settings.annotateRows() ? DUMP_SEND_ANNOTATE_ROWS : 0);
+      int flags = nonBlocking | (settings.annotateRows() ? DUMP_SEND_ANNOTATE_ROWS : 0);
       c.requestBinlogDump(from, serverId, flags);
     }
     file = from.file();
@@ -384,7 +383,10 @@ final class ReaderSession implements Runnable {
       return true;
     }
     if (header.isArtificial()) {
-      return true; // made up by the dump thread (e.g. a GTID list), occupies no position
+      // made up by the dump thread (e.g. a GTID list), occupies no position; checksummed like any
+      // other event, and checked first: one damaged bit of the flags must not hide a rows event
+      verifyChecksum(event, type, currentPosition());
+      return true;
     }
     long size = header.eventSize();
     long written = header.nextPosition();
@@ -416,11 +418,13 @@ final class ReaderSession implements Runnable {
 
   /**
    * The 64-bit position of a 32-bit end position: binlog files can outgrow 4 GiB (one huge
-   * transaction), and the header field then wraps.
+   * transaction), and the header field then wraps. Only a step back of more than 2 GiB is taken for
+   * a wrap; a smaller one is an event from before the previous one (replayed, reordered), which
+   * {@link #handle} must see as lost framing rather than as an event 4 GiB further on.
    */
   private long unwrap(long written) {
     long candidate = (nextPos & ~0xffffffffL) | written;
-    return candidate < nextPos ? candidate + (1L << 32) : candidate;
+    return nextPos - candidate > 1L << 31 ? candidate + (1L << 32) : candidate;
   }
 
   private void handleEvent(
@@ -508,8 +512,10 @@ final class ReaderSession implements Runnable {
   private boolean rotate(byte[] event, EventHeader header) {
     boolean fake = header.isArtificial() || header.nextPosition() == 0 || header.timestamp() == 0;
     int checksum = format == null ? sessionChecksumLength : format.checksumLength();
-    if (!fake) {
-      verifyChecksum(event, EventType.ROTATE, currentPosition());
+    if (checksum == 4) {
+      // the made-up rotate a dump starts with is checksummed too (the session asked for CRC32):
+      // unchecked, one damaged bit would put every later row into another file
+      verifyCrc(event, currentPosition(), EventType.name(EventType.ROTATE));
     }
     ControlEvents.Rotate r;
     try {
