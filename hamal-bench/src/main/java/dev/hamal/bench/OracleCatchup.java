@@ -146,6 +146,9 @@ public final class OracleCatchup {
         deletes += rows.size();
         rows.forEach(this::visit);
       }
+      if (reached(position)) {
+        finish(); // the range is read; do not wait for an event after it
+      }
     }
 
     private void visit(Serializable[] row) {
