@@ -142,7 +142,11 @@ final class Batch {
       r.rows = RowsDecoder.decode(r.event, end, r.format, r.type, r.table);
       return true;
     } catch (RuntimeException e) {
-      r.failure = EventFailures.corrupt(server, r.position, "rows event of " + r.table.name(), e);
+      r.failure = EventFailures.decoding(server, r.position, "rows event of " + r.table.name(), e);
+      return false;
+    } catch (Error e) {
+      r.failure =
+          new InternalErrorException(server, r.position, "decoding rows of " + r.table.name(), e);
       return false;
     }
   }

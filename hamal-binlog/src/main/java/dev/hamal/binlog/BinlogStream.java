@@ -238,6 +238,10 @@ public final class BinlogStream implements AutoCloseable {
     private long rowsInCurrent;
     private BinlogPosition skipBegin; // after a reconnect: the transaction to skip rows of
     private long skipRows;
+    // rows events inside one TRANSACTION_PAYLOAD share its position: their rows are numbered on
+    private BinlogPosition lastRowsPosition;
+    private int rowIndexBase;
+    private int lastRowCount;
 
     Delivery(ChangeHandler handler) {
       this.handler = handler;
@@ -257,13 +261,22 @@ public final class BinlogStream implements AutoCloseable {
       var rows = r.rows;
       int n = rows.rowCount();
       Operation op = rows.operation();
+      if (r.position.equals(lastRowsPosition)) {
+        rowIndexBase += lastRowCount;
+      } else {
+        rowIndexBase = 0;
+        lastRowsPosition = r.position;
+      }
+      lastRowCount = n;
       for (int i = 0; i < n; i++) {
         if (skipping && skipRows > 0) {
           skipRows--;
           rowsInCurrent++;
           continue;
         }
-        handler.onRow(new RowChange(server, op, rows.before(i), rows.after(i), r.position, i, tx));
+        handler.onRow(
+            new RowChange(
+                server, op, rows.before(i), rows.after(i), r.position, rowIndexBase + i, tx));
         rowsInCurrent++;
         rowsDelivered++;
       }

@@ -28,4 +28,17 @@ final class EventFailures {
     }
     throw e;
   }
+
+  /**
+   * Like {@link #corrupt}, for decode workers, which must hand every failure to the consumer: an
+   * exception no input should cause becomes an {@link InternalErrorException}.
+   */
+  static BinlogException decoding(
+      String server, BinlogPosition position, String what, RuntimeException e) {
+    try {
+      return corrupt(server, position, what, e);
+    } catch (RuntimeException unexpected) {
+      return new InternalErrorException(server, position, "decoding " + what, unexpected);
+    }
+  }
 }

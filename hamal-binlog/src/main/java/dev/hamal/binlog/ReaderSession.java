@@ -154,9 +154,9 @@ final class ReaderSession implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       if (!stopping) {
-        fail(new BinlogConnectionException(server, currentPosition(), "reader failed: " + e, e));
+        fail(new InternalErrorException(server, currentPosition(), "reading the binlog", e));
       }
     } finally {
       MySqlConnection c = connection;

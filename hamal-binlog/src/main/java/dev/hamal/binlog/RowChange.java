@@ -69,7 +69,11 @@ public final class RowChange {
     return position;
   }
 
-  /** Index of this row within its rows event (0-based). */
+  /**
+   * Index of this row within its rows event (0-based); for the rows events inside one MySQL
+   * TRANSACTION_PAYLOAD, which all carry the payload's position, the rows are numbered on across
+   * the events, so that position and index identify a row change in every case.
+   */
   public int rowIndex() {
     return rowIndex;
   }
