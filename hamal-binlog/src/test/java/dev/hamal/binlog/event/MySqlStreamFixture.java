@@ -390,6 +390,8 @@ public final class MySqlStreamFixture {
     }
 
     private void collect(EventData data, BinlogPosition at) {
+      // rows events inside one payload share its position; their rows are numbered on
+      int base = (int) rows.stream().filter(r -> r.position().equals(at)).count();
       switch (data) {
         case WriteRowsEventData d -> {
           String table = tableName(d.getTableId());
@@ -398,7 +400,7 @@ public final class MySqlStreamFixture {
                 new OracleRow(
                     table,
                     at,
-                    i,
+                    base + i,
                     Operation.INSERT,
                     null,
                     null,
@@ -413,7 +415,7 @@ public final class MySqlStreamFixture {
                 new OracleRow(
                     table,
                     at,
-                    i,
+                    base + i,
                     Operation.UPDATE,
                     d.getIncludedColumnsBeforeUpdate(),
                     d.getRows().get(i).getKey(),
@@ -428,7 +430,7 @@ public final class MySqlStreamFixture {
                 new OracleRow(
                     table,
                     at,
-                    i,
+                    base + i,
                     Operation.DELETE,
                     d.getIncludedColumns(),
                     d.getRows().get(i),
