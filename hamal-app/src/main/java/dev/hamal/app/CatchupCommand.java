@@ -2,12 +2,12 @@ package dev.hamal.app;
 
 import dev.hamal.binlog.BinlogPosition;
 import dev.hamal.binlog.BinlogStream;
-import dev.hamal.binlog.BinlogTable;
 import dev.hamal.binlog.ChangeHandler;
 import dev.hamal.binlog.RowChange;
-import dev.hamal.binlog.RowImage;
+import dev.hamal.binlog.RowMapper;
 import dev.hamal.binlog.StartPosition;
 import dev.hamal.binlog.TableFilter;
+import dev.hamal.binlog.ValueVisitor;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,6 +75,7 @@ final class CatchupCommand implements Callable<Integer> {
       builder.decodeThreads(decodeThreads);
     }
     Counter counter = new Counter();
+    builder.mapper(counter);
     long started = System.nanoTime();
     try (BinlogStream stream = builder.build()) {
       stream.run(counter);
@@ -100,12 +101,24 @@ final class CatchupCommand implements Callable<Integer> {
     }
   }
 
-  /** Counts rows and folds every value read through its typed accessor into a digest. */
-  static final class Counter implements ChangeHandler {
+  /**
+   * Reads every value of every row through the typed {@link ValueVisitor} on the decode worker that
+   * decoded it (as the order pipeline maps rows), folding them into a per-row digest; the handler
+   * then counts rows in binlog order and combines the digests.
+   */
+  static final class Counter implements ChangeHandler, RowMapper {
     long inserts;
     long updates;
     long deletes;
     long digest;
+
+    @Override
+    public Object map(RowChange change) {
+      Digest d = new Digest();
+      change.before().ifPresent(row -> row.accept(d));
+      change.after().ifPresent(row -> row.accept(d));
+      return d.value;
+    }
 
     @Override
     public void onRow(RowChange change) {
@@ -114,34 +127,44 @@ final class CatchupCommand implements Callable<Integer> {
         case UPDATE -> updates++;
         case DELETE -> deletes++;
       }
-      change.before().ifPresent(this::visit);
-      change.after().ifPresent(this::visit);
+      digest = digest * 31 + (Long) change.mapped().orElse(0L);
+    }
+  }
+
+  /** Folds values into a hash: numbers by value, text and bytes by length. */
+  private static final class Digest implements ValueVisitor {
+    long value;
+
+    @Override
+    public void nullValue(int column) {
+      value = value * 31 + column;
     }
 
-    private void visit(RowImage row) {
-      BinlogTable table = row.table();
-      long h = digest;
-      for (int c = 0; c < row.columnCount(); c++) {
-        if (!row.isPresent(c) || row.isNull(c)) {
-          h = h * 31 + c;
-          continue;
-        }
-        h = h * 31 + valueHash(row, table, c);
-      }
-      digest = h;
+    @Override
+    public void longValue(int column, long v) {
+      value = value * 31 + v;
     }
 
-    private static long valueHash(RowImage row, BinlogTable table, int c) {
-      return switch (table.columnType(c)) {
-        case TINYINT, SMALLINT, MEDIUMINT, INT, BIGINT, YEAR, BIT, ENUM, SET, TIMESTAMP, TIME ->
-            row.getLong(c);
-        case FLOAT, DOUBLE -> Double.doubleToLongBits(row.getDouble(c));
-        case DECIMAL -> row.getDecimal(c).hashCode();
-        case DATE, DATETIME -> row.getDateTime(c).hashCode();
-        case CHAR, VARCHAR, TEXT, JSON -> row.getString(c).hashCode();
-        case BINARY, VARBINARY, BLOB, GEOMETRY, VECTOR -> row.getBytes(c).length;
-        case NULL -> 0;
-      };
+    @Override
+    public void doubleValue(int column, double v) {
+      value = value * 31 + Double.doubleToRawLongBits(v);
+    }
+
+    @Override
+    public void decimalValue(int column, long unscaled, int scale) {
+      value = value * 31 + unscaled + scale;
+    }
+
+    @Override
+    public void objectValue(int column, Object v) {
+      long h =
+          switch (v) {
+            case String s -> s.length();
+            case byte[] b -> b.length;
+            case java.math.BigDecimal d -> d.scale();
+            default -> v.hashCode();
+          };
+      value = value * 31 + h;
     }
   }
 }

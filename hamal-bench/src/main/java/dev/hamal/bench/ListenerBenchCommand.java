@@ -305,7 +305,12 @@ final class ListenerBenchCommand implements Callable<Integer> {
             Long.toString(start.position()),
             end.file(),
             Long.toString(end.position()));
-    Path rawDir = Files.createTempDirectory(ramDisk(), "hamal-bench-raw");
+    // mariadb-binlog --raw writes each binlog to <prefix><file name>: point those names at
+    // /dev/null so the floor is the network read alone, as in "--raw ... into /dev/null"
+    Path rawDir = Files.createTempDirectory("hamal-bench-raw");
+    for (String file : files) {
+      Files.createSymbolicLink(rawDir.resolve(file), Path.of("/dev/null"));
+    }
     List<String> floor = new ArrayList<>();
     floor.addAll(
         List.of(
@@ -316,12 +321,11 @@ final class ListenerBenchCommand implements Callable<Integer> {
             "--port=" + port,
             "--user=" + user,
             "--start-position=" + start.position(),
-            "--stop-position=" + end.position(),
             "--result-file=" + rawDir + "/"));
     floor.addAll(files);
 
     Map<String, Contender> contenders = new LinkedHashMap<>();
-    contenders.put("floor", new Contender("(a) mariadb-binlog --raw (floor)", floor));
+    contenders.put("floor", new Contender("(a) mariadb-binlog --raw > /dev/null (floor)", floor));
     contenders.put("hamal", new Contender("(b) hamal catchup", hamal));
     contenders.put("oracle", new Contender("(c) mysql-binlog-connector-java 0.30.1", oracle));
 
@@ -338,7 +342,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
     for (int run = 1; run <= runs; run++) {
       for (String key : order) {
         Contender c = contenders.get(key);
-        Measurement m = runOnce(c.command, password, key.equals("floor") ? rawDir : null);
+        Measurement m = runOnce(c.command, password);
         c.measurements.add(m);
         out.printf(
             "run %d %-40s %8.3f s  peak RSS %5d MiB%s%n",
@@ -404,13 +408,6 @@ final class ListenerBenchCommand implements Callable<Integer> {
         Long.parseLong(workload.getProperty("ddl", "0")));
   }
 
-  private static Path ramDisk() {
-    Path shm = Path.of("/dev/shm");
-    return Files.isDirectory(shm) && Files.isWritable(shm)
-        ? shm
-        : Path.of(System.getProperty("java.io.tmpdir"));
-  }
-
   /** Both decoders must have seen the same rows, or the timing compares different work. */
   private static void checkSameRows(Contender hamal, Contender oracle) {
     for (int i = 0; i < hamal.measurements.size(); i++) {
@@ -423,7 +420,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
     }
   }
 
-  private Measurement runOnce(List<String> command, String password, Path cleanDir)
+  private Measurement runOnce(List<String> command, String password)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("HAMAL_BENCH_PASSWORD", password);
@@ -467,13 +464,6 @@ final class ListenerBenchCommand implements Callable<Integer> {
                 + " deletes="
                 + m.group(4);
         rows = Long.parseLong(m.group(1));
-      }
-    }
-    if (cleanDir != null) {
-      try (Stream<Path> files = Files.list(cleanDir)) {
-        for (Path f : files.toList()) {
-          Files.delete(f);
-        }
       }
     }
     return new Measurement(wall, rss.peakKiB(), result, rows);

@@ -11,7 +11,6 @@ import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.network.SSLMode;
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -154,13 +153,20 @@ public final class OracleCatchup {
     private void visit(Serializable[] row) {
       long h = digest;
       for (Serializable value : row) {
-        h =
-            h * 31
-                + (value instanceof byte[] b
-                    ? Arrays.hashCode(b)
-                    : java.util.Objects.hashCode(value));
+        h = h * 31 + touch(value);
       }
       digest = h;
+    }
+
+    /** Reads a value once, as cheaply as Hamal's catch-up reads its typed values. */
+    private static long touch(Serializable value) {
+      return switch (value) {
+        case null -> 0;
+        case byte[] b -> b.length;
+        case String s -> s.length();
+        case Number n -> n.longValue();
+        default -> value.getClass().hashCode();
+      };
     }
 
     private boolean reached(long at) {

@@ -35,6 +35,15 @@ final class Batch {
     DecodedRows rows;
     BinlogException failure;
 
+    /** Index of this event's first row: 0, or on from the previous event at the same position. */
+    int rowIndexBase;
+
+    /** The changes with the mapper's results, when the stream has a mapper. */
+    RowChange[] changes;
+
+    /** What the mapper threw; rethrown on the consumer when it gets to this event. */
+    RuntimeException mapperFailure;
+
     RowsItem(
         byte[] event,
         FormatDescription format,
@@ -101,18 +110,60 @@ final class Batch {
     return 256 + bytes * 3;
   }
 
-  /** Decodes every rows item; called on a decode worker. Never throws. */
-  void decode() {
+  /**
+   * Decodes every rows item and applies the mapper, if any; called on a decode worker. Never
+   * throws. The rows events of one MySQL transaction payload share its position and are always in
+   * the same batch (the reader never flushes inside a payload), so their rows can be numbered on
+   * here.
+   */
+  void decode(RowMapper mapper) {
     try {
       CRC32 crc = new CRC32();
+      RowsItem previous = null;
       for (Item item : items) {
-        if (item instanceof RowsItem r && !decodeOne(r, crc)) {
+        if (!(item instanceof RowsItem r)) {
+          continue;
+        }
+        if (!decodeOne(r, crc)) {
+          return;
+        }
+        if (previous != null && previous.position.equals(r.position)) {
+          r.rowIndexBase = previous.rowIndexBase + previous.rows.rowCount();
+        }
+        previous = r;
+        if (mapper != null && !map(r, mapper)) {
           return;
         }
       }
     } finally {
       decoded.countDown();
     }
+  }
+
+  private boolean map(RowsItem r, RowMapper mapper) {
+    DecodedRows rows = r.rows;
+    int n = rows.rowCount();
+    Operation op = rows.operation();
+    RowChange[] changes = new RowChange[n];
+    try {
+      for (int i = 0; i < n; i++) {
+        RowChange change =
+            new RowChange(
+                server,
+                op,
+                rows.before(i),
+                rows.after(i),
+                r.position,
+                r.rowIndexBase + i,
+                r.transaction);
+        changes[i] = change.withMapped(mapper.map(change));
+      }
+    } catch (RuntimeException e) {
+      r.mapperFailure = e;
+      return false;
+    }
+    r.changes = changes;
+    return true;
   }
 
   private boolean decodeOne(RowsItem r, CRC32 crc) {
@@ -149,6 +200,22 @@ final class Batch {
           new InternalErrorException(server, r.position, "decoding rows of " + r.table.name(), e);
       return false;
     }
+  }
+
+  /** Builds the change of row {@code i} of a decoded item without a mapper (consumer side). */
+  RowChange change(RowsItem r, int i) {
+    if (r.changes != null) {
+      return r.changes[i];
+    }
+    DecodedRows rows = r.rows;
+    return new RowChange(
+        server,
+        rows.operation(),
+        rows.before(i),
+        rows.after(i),
+        r.position,
+        r.rowIndexBase + i,
+        r.transaction);
   }
 
   /** Marks a batch without rows as ready. */

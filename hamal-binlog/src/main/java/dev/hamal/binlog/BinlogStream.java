@@ -89,7 +89,8 @@ public final class BinlogStream implements AutoCloseable {
             b.batchMaxBytes,
             b.reconnectInitialDelay,
             b.reconnectMaxDelay,
-            b.maxAttemptsAtSamePosition);
+            b.maxAttemptsAtSamePosition,
+            b.mapper);
     this.state = new StreamState(b.schemaHistory);
     this.sleeper = b.sleeper;
     this.random = b.random;
@@ -207,7 +208,7 @@ public final class BinlogStream implements AutoCloseable {
               if (r.failure != null) {
                 return r.failure;
               }
-              delivery.rows(r);
+              delivery.rows(batch, r);
             }
             case Batch.CommitItem c -> delivery.commit(c.end());
             case Batch.SchemaItem s -> delivery.handler.onSchemaChange(s.change());
@@ -238,16 +239,12 @@ public final class BinlogStream implements AutoCloseable {
     private long rowsInCurrent;
     private BinlogPosition skipBegin; // after a reconnect: the transaction to skip rows of
     private long skipRows;
-    // rows events inside one TRANSACTION_PAYLOAD share its position: their rows are numbered on
-    private BinlogPosition lastRowsPosition;
-    private int rowIndexBase;
-    private int lastRowCount;
 
     Delivery(ChangeHandler handler) {
       this.handler = handler;
     }
 
-    void rows(Batch.RowsItem r) {
+    void rows(Batch batch, Batch.RowsItem r) {
       TransactionInfo tx = r.transaction;
       if (current == null || !current.begin().equals(tx.begin())) {
         current = tx;
@@ -258,25 +255,17 @@ public final class BinlogStream implements AutoCloseable {
       if (skipBegin != null && !skipping) {
         skipBegin = null; // the re-read transaction is over
       }
-      var rows = r.rows;
-      int n = rows.rowCount();
-      Operation op = rows.operation();
-      if (r.position.equals(lastRowsPosition)) {
-        rowIndexBase += lastRowCount;
-      } else {
-        rowIndexBase = 0;
-        lastRowsPosition = r.position;
+      if (r.mapperFailure != null) {
+        throw r.mapperFailure;
       }
-      lastRowCount = n;
+      int n = r.rows.rowCount();
       for (int i = 0; i < n; i++) {
         if (skipping && skipRows > 0) {
           skipRows--;
           rowsInCurrent++;
           continue;
         }
-        handler.onRow(
-            new RowChange(
-                server, op, rows.before(i), rows.after(i), r.position, rowIndexBase + i, tx));
+        handler.onRow(batch.change(r, i));
         rowsInCurrent++;
         rowsDelivered++;
       }
@@ -412,13 +401,14 @@ public final class BinlogStream implements AutoCloseable {
     private Duration deadConnectionTimeout;
     private int serverWriteTimeoutSeconds = 3600;
     private int decodeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-    private int maxBatchesInFlight = 64;
-    private long maxBytesInFlight = 64L << 20;
+    private int maxBatchesInFlight = 16;
+    private long maxBytesInFlight = 16L << 20;
     private int batchMaxEvents = 512;
     private long batchMaxBytes = 1L << 20;
     private Duration reconnectInitialDelay = Duration.ofMillis(200);
     private Duration reconnectMaxDelay = Duration.ofSeconds(30);
     private int maxAttemptsAtSamePosition = 5;
+    private RowMapper mapper;
     private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
     private RandomGenerator random = RandomGenerator.getDefault();
 
@@ -491,13 +481,13 @@ public final class BinlogStream implements AutoCloseable {
       return this;
     }
 
-    /** Batches read ahead of the handler; default 64. */
+    /** Batches read ahead of the handler; default 16. */
     public Builder maxBatchesInFlight(int value) {
       this.maxBatchesInFlight = range("maxBatchesInFlight", value, 1, 1 << 16);
       return this;
     }
 
-    /** Bytes read ahead of the handler (events and decoded values); default 64 MiB. */
+    /** Bytes read ahead of the handler (events and decoded values); default 16 MiB. */
     public Builder maxBytesInFlight(long value) {
       if (value < 1 << 16) {
         throw new IllegalArgumentException(
@@ -548,6 +538,15 @@ public final class BinlogStream implements AutoCloseable {
     /** The source session's {@code net_write_timeout} while the handler applies back-pressure. */
     public Builder serverWriteTimeoutSeconds(int value) {
       this.serverWriteTimeoutSeconds = range("serverWriteTimeoutSeconds", value, 1, 31_536_000);
+      return this;
+    }
+
+    /**
+     * Work to run on every row change on the decode worker that decoded it (see {@link RowMapper});
+     * its result reaches the handler with the change. Default: none.
+     */
+    public Builder mapper(RowMapper value) {
+      this.mapper = Objects.requireNonNull(value, "mapper");
       return this;
     }
 

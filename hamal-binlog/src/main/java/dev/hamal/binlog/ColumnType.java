@@ -13,7 +13,8 @@ package dev.hamal.binlog;
  *   <tr><td>FLOAT, DOUBLE</td><td>-</td><td>{@code Float}, {@code Double}</td></tr>
  *   <tr><td>DECIMAL</td><td>-</td><td>{@code BigDecimal}</td></tr>
  *   <tr><td>YEAR</td><td>the year, 0 for the zero year</td><td>{@code Integer}</td></tr>
- *   <tr><td>DATE, DATETIME</td><td>-</td><td>{@code LocalDate}, {@code LocalDateTime}, or
+ *   <tr><td>DATE, DATETIME</td><td>packed, see {@link DateTimes}</td><td>{@code LocalDate},
+ *       {@code LocalDateTime}, or
  *       MySQL's text for zero and partly zero dates</td></tr>
  *   <tr><td>TIMESTAMP</td><td>microseconds since the epoch, 0 for the zero timestamp</td>
  *       <td>{@code Instant}</td></tr>

@@ -582,14 +582,15 @@ final class ReaderSession implements Runnable {
   }
 
   private void tableMap(byte[] event, FormatDescription f, BinlogPosition here) {
+    // servers repeat the table map before every statement: reuse what an identical one gave
+    Object previous = tables.get(TableMap.tableId(event, f));
+    if (previous instanceof TableDecoder d && d.tableMap().hasSameBody(event, f)) {
+      return;
+    }
+    if (previous instanceof Excluded e && e.map().hasSameBody(event, f)) {
+      return;
+    }
     TableMap map = TableMap.parse(event, f);
-    Object previous = tables.get(map.tableId());
-    if (previous instanceof TableDecoder d && d.tableMap().sameDefinition(map)) {
-      return;
-    }
-    if (previous instanceof Excluded e && e.map().sameDefinition(map)) {
-      return;
-    }
     if (!settings.tables().test(map.name())) {
       tables.put(map.tableId(), new Excluded(map));
       return;
@@ -801,7 +802,7 @@ final class ReaderSession implements Runnable {
       return; // window closed: the session is being stopped
     }
     if (full.hasRows()) {
-      decoders.execute(full::decode);
+      decoders.execute(() -> full.decode(settings.mapper()));
     } else {
       full.markDecoded();
     }

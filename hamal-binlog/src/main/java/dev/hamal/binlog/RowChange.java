@@ -15,6 +15,7 @@ public final class RowChange {
   private final BinlogPosition position;
   private final int rowIndex;
   private final TransactionInfo transaction;
+  private final Object mapped;
 
   /**
    * @param before the image before the change; {@code null} for inserts
@@ -28,6 +29,18 @@ public final class RowChange {
       BinlogPosition position,
       int rowIndex,
       TransactionInfo transaction) {
+    this(server, operation, before, after, position, rowIndex, transaction, null);
+  }
+
+  private RowChange(
+      String server,
+      Operation operation,
+      RowImage before,
+      RowImage after,
+      BinlogPosition position,
+      int rowIndex,
+      TransactionInfo transaction,
+      Object mapped) {
     this.server = Objects.requireNonNull(server, "server");
     this.operation = Objects.requireNonNull(operation, "operation");
     this.position = Objects.requireNonNull(position, "position");
@@ -39,6 +52,19 @@ public final class RowChange {
     this.before = before;
     this.after = after;
     this.rowIndex = rowIndex;
+    this.mapped = mapped;
+  }
+
+  /** The same change carrying a {@link RowMapper}'s result. */
+  RowChange withMapped(Object result) {
+    return result == null
+        ? this
+        : new RowChange(server, operation, before, after, position, rowIndex, transaction, result);
+  }
+
+  /** What the stream's {@link RowMapper} made of this change, if there is one. */
+  public Optional<Object> mapped() {
+    return Optional.ofNullable(mapped);
   }
 
   /** The source server's name. */

@@ -31,7 +31,10 @@ public interface RowImage {
   /** Whether the column is present and SQL NULL. */
   boolean isNull(int column);
 
-  /** Integers, YEAR, BIT, ENUM index, SET mask, TIMESTAMP and TIME in microseconds. */
+  /**
+   * Integers, YEAR, BIT, ENUM index, SET mask, TIMESTAMP and TIME in microseconds, DATE and
+   * DATETIME packed as {@link DateTimes} describes.
+   */
   long getLong(int column);
 
   /** FLOAT and DOUBLE. */
@@ -67,6 +70,12 @@ public interface RowImage {
     return Duration.ofSeconds(
         Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
+
+  /**
+   * Hands every column the image carries to the visitor, in ordinal order, without allocating: the
+   * fast path for reading whole rows.
+   */
+  void accept(ValueVisitor visitor);
 
   /**
    * The value as a Java object (see {@link ColumnType} for the classes); throws when the column is

@@ -20,4 +20,5 @@ record StreamSettings(
     long batchMaxBytes,
     Duration reconnectInitialDelay,
     Duration reconnectMaxDelay,
-    int maxAttemptsAtSamePosition) {}
+    int maxAttemptsAtSamePosition,
+    RowMapper mapper) {}

@@ -3,6 +3,7 @@ package dev.hamal.binlog.event;
 import dev.hamal.binlog.BinlogTable;
 import dev.hamal.binlog.Operation;
 import dev.hamal.binlog.RowImage;
+import dev.hamal.binlog.ValueVisitor;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -173,10 +174,43 @@ public final class DecodedRows {
             TableDecoder.K_TIME,
             TableDecoder.K_TIME2,
             TableDecoder.K_TIMESTAMP,
-            TableDecoder.K_TIMESTAMP2 ->
+            TableDecoder.K_TIMESTAMP2,
+            TableDecoder.K_DATE,
+            TableDecoder.K_DATETIME,
+            TableDecoder.K_DATETIME2 ->
             longs[slot];
         default -> throw wrongType(column, "long");
       };
+    }
+
+    @Override
+    public void accept(ValueVisitor visitor) {
+      int[] kinds = table.kind;
+      for (int c = 0, slot = base; c < columns; c++, slot++) {
+        switch (state[slot]) {
+          case ABSENT:
+            continue;
+          case NULL:
+            visitor.nullValue(c);
+            continue;
+          default:
+            break;
+        }
+        switch (kinds[c]) {
+          case TableDecoder.K_FLOAT ->
+              visitor.doubleValue(c, Float.intBitsToFloat((int) longs[slot]));
+          case TableDecoder.K_DOUBLE ->
+              visitor.doubleValue(c, Double.longBitsToDouble(longs[slot]));
+          case TableDecoder.K_DECIMAL_LONG -> visitor.decimalValue(c, longs[slot], table.scale(c));
+          case TableDecoder.K_DECIMAL_BIG,
+              TableDecoder.K_CHAR,
+              TableDecoder.K_VARCHAR,
+              TableDecoder.K_BLOB,
+              TableDecoder.K_JSON ->
+              visitor.objectValue(c, refs[slot]);
+          default -> visitor.longValue(c, longs[slot]);
+        }
+      }
     }
 
     @Override

@@ -109,9 +109,16 @@ public final class RowsDecoder {
     int presentCountA = countBits(body, presentA, columns);
     int presentCountB = countBits(body, presentB, columns);
     // Each image needs at least its null bitmap; a cheap bound for the first allocation.
-    int minImage = Math.max(1, (Math.min(presentCountA, presentCountB) + 7) >>> 3);
-    int expected = Math.min(in.remaining() / minImage, 64);
+    // Size the arrays from the bytes per image this table's last event needed (a hint shared by
+    // the workers without synchronisation: a stale value only costs a resize); at first guess.
+    int bytesPerImage = table.bytesPerImageHint;
+    int bodyBytes = end - in.position();
+    int expected =
+        bytesPerImage > 0
+            ? bodyBytes / bytesPerImage + 1
+            : Math.min(bodyBytes / Math.max(1, (presentCountA + 7) >>> 3), 16);
     DecodedRows out = new DecodedRows(table, operation, expected);
+    int bodyStart = in.position();
     long maxSlots = Math.max(MIN_SLOT_LIMIT, (long) (end - in.position()) * 16);
     while (in.hasRemaining()) {
       int rowStart = in.position();
@@ -127,15 +134,21 @@ public final class RowsDecoder {
             "rows event holds more than " + maxSlots + " values for its " + body.length + " bytes");
       }
     }
+    if (out.images > 0) {
+      table.bytesPerImageHint = Math.max(1, (in.position() - bodyStart) / out.images);
+    }
     return out;
   }
 
   private static int countBits(byte[] b, int at, int bits) {
     int n = 0;
-    for (int i = 0; i < bits; i++) {
-      if ((b[at + (i >>> 3)] & (1 << (i & 7))) != 0) {
-        n++;
-      }
+    int full = bits >>> 3;
+    for (int i = 0; i < full; i++) {
+      n += Integer.bitCount(b[at + i] & 0xff);
+    }
+    int rest = bits & 7;
+    if (rest != 0) {
+      n += Integer.bitCount(b[at + full] & ((1 << rest) - 1));
     }
     return n;
   }

@@ -72,6 +72,14 @@ public final class TableDecoder implements BinlogTable {
   private final List<Integer> primaryKey;
   private final boolean namesKnown;
 
+  /**
+   * Average bytes per row image of the last rows event decoded for this table, used to size the
+   * next one's arrays. Written and read by decode workers without synchronisation on purpose: any
+   * value (even a stale or torn one of an int, which cannot be torn) only changes an allocation
+   * size.
+   */
+  int bytesPerImageHint;
+
   private TableDecoder(TableMap map, Optional<TableSchema> schema) {
     this.map = map;
     this.columns = map.columnCount();

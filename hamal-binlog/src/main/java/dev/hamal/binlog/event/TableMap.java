@@ -453,6 +453,22 @@ public final class TableMap {
     return primaryKey;
   }
 
+  /** The table id of a TABLE_MAP event, without parsing the rest. */
+  public static long tableId(byte[] event, FormatDescription format) {
+    ByteCursor in = new ByteCursor(event, format.headerLength(), event.length);
+    return format.postHeaderLength(EventType.TABLE_MAP, 8) == 6 ? in.u32() : in.u48();
+  }
+
+  /**
+   * Whether the TABLE_MAP event holds exactly this map's bytes after its table id, so that the
+   * reader can reuse what it derived from this map without parsing the event again.
+   */
+  public boolean hasSameBody(byte[] event, FormatDescription format) {
+    int start = format.headerLength() + format.postHeaderLength(EventType.TABLE_MAP, 8);
+    int end = event.length - format.checksumLength();
+    return end - start == body.length && Arrays.equals(event, start, end, body, 0, body.length);
+  }
+
   /**
    * Whether {@code other} describes the same table the same way (same bytes after the table id):
    * servers repeat the table map before every statement, and the reader reuses what it derived from

@@ -1,5 +1,6 @@
 package dev.hamal.binlog.event;
 
+import dev.hamal.binlog.DateTimes;
 import java.time.LocalDateTime;
 import java.util.Optional;
 
@@ -13,54 +14,39 @@ final class Temporals {
   private Temporals() {}
 
   static long pack(int year, int month, int day, int hour, int minute, int second, int micros) {
-    return ((((((long) year << 4 | month) << 5 | day) << 5 | hour) << 6 | minute) << 6 | second)
-            << 20
-        | micros;
+    return DateTimes.pack(year, month, day, hour, minute, second, micros);
   }
 
   static int year(long p) {
-    return (int) (p >>> 46);
+    return DateTimes.year(p);
   }
 
   static int month(long p) {
-    return (int) (p >>> 42) & 0xf;
+    return DateTimes.month(p);
   }
 
   static int day(long p) {
-    return (int) (p >>> 37) & 0x1f;
+    return DateTimes.day(p);
   }
 
   static int hour(long p) {
-    return (int) (p >>> 32) & 0x1f;
+    return DateTimes.hour(p);
   }
 
   static int minute(long p) {
-    return (int) (p >>> 26) & 0x3f;
+    return DateTimes.minute(p);
   }
 
   static int second(long p) {
-    return (int) (p >>> 20) & 0x3f;
+    return DateTimes.second(p);
   }
 
   static int micros(long p) {
-    return (int) p & 0xfffff;
+    return DateTimes.micros(p);
   }
 
   static Optional<LocalDateTime> toDateTime(long p) {
-    int month = month(p);
-    int day = day(p);
-    if (month < 1 || month > 12 || day < 1 || day > 28 && day > lengthOfMonth(year(p), month)) {
-      return Optional.empty();
-    }
-    if (hour(p) > 23 || minute(p) > 59 || second(p) > 59 || micros(p) > 999_999) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        LocalDateTime.of(year(p), month, day, hour(p), minute(p), second(p), micros(p) * 1000));
-  }
-
-  private static int lengthOfMonth(int year, int month) {
-    return java.time.YearMonth.of(Math.max(year, 1), month).lengthOfMonth();
+    return DateTimes.toLocalDateTime(p);
   }
 
   static void appendDate(StringBuilder out, long p) {

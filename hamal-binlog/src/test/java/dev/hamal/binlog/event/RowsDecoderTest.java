@@ -976,7 +976,7 @@ class RowsDecoderTest {
       boolean readsLong =
           type.isInteger()
               || switch (type) {
-                case YEAR, TIMESTAMP, TIME, BIT, ENUM, SET -> true;
+                case YEAR, DATE, DATETIME, TIMESTAMP, TIME, BIT, ENUM, SET -> true;
                 default -> false;
               };
       int column = c;

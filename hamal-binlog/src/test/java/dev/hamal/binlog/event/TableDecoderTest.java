@@ -174,7 +174,7 @@ class TableDecoderTest {
             Column.decimal("d", 0, 0),
             Column.decimal("d", 66, 2),
             Column.decimal("d", 10, 11),
-            Column.decimal("d", 40, 31),
+            Column.decimal("d", 50, 39),
             Column.bit("b", 0),
             Column.custom("b", MySqlType.BIT, new byte[] {1, 8}),
             Column.custom("e", MySqlType.STRING, new byte[] {(byte) MySqlType.ENUM, 3}),
