@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Hamal: a virtual order center built on the binlogs of product-line databases.",
-    subcommands = {TailCommand.class, CatchupCommand.class})
+    subcommands = {DemoCommand.class, TailCommand.class, CatchupCommand.class})
 public final class Main implements Runnable {
   private Main() {}
 

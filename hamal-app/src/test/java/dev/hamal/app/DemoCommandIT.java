@@ -1,0 +1,114 @@
+package dev.hamal.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code hamal demo} as a user runs it: a process that starts its database, shows the changes of
+ * every business line as the simulator writes them, and on a termination signal (what Ctrl-C sends,
+ * as far as the JVM is concerned) stops everything and leaves no database process behind.
+ */
+class DemoCommandIT {
+  private static final Pattern LISTENING = Pattern.compile("on 127\\.0\\.0\\.1:(\\d+);");
+
+  @Test
+  void shouldShowLiveChangesOfEveryLineAndLeaveNoDatabaseBehindOnInterrupt() throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "demo",
+                "--rate",
+                "40")
+            .redirectErrorStream(true);
+    Process demo = pb.start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = collect(demo, lines);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .failFast(() -> assertThat(demo.isAlive()).as(String.join("\n", lines)).isTrue())
+          .until(() ->
+              Stream.of("topup ", "fuelcard ", "ticket ", "gamecard ")
+                  .allMatch(line -> lines.stream().anyMatch(l -> l.contains("  " + line))));
+      int port = port(lines);
+      assertThat(mariadbdListeningOn(port)).as("the demo's database runs").isTrue();
+      assertThat(lines).anyMatch(l -> l.contains(" UPDATE ") && l.contains(" -> "));
+      assertThat(lines).anyMatch(l -> l.matches(".*ticket +tk_order_\\d\\d .*"));
+
+      demo.destroy(); // SIGTERM: the JVM runs its shutdown hooks as for Ctrl-C (SIGINT)
+      assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops").isTrue();
+      reader.join(10_000);
+      assertThat(lines).anyMatch(l -> l.contains("the database is shut down"));
+      assertThat(mariadbdListeningOn(port)).as("no database process is left behind").isFalse();
+    } finally {
+      demo.destroyForcibly();
+    }
+  }
+
+  private static Thread collect(Process process, List<String> lines) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("(output ended: " + e + ")");
+              }
+            },
+            "demo-output");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static int port(List<String> lines) {
+    for (String line : lines) {
+      Matcher m = LISTENING.matcher(line);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("the demo did not say where its database listens: " + lines);
+  }
+
+  /** Whether a mariadbd process with this port on its command line exists. */
+  private static boolean mariadbdListeningOn(int port) throws IOException {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .anyMatch(p -> {
+            try {
+              String cmd =
+                  new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                      .replace('\0', ' ');
+              return cmd.contains("mariadbd") && (cmd + " ").contains("--port=" + port + " ");
+            } catch (IOException e) {
+              return false; // the process ended meanwhile
+            }
+          });
+    }
+  }
+}
