@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Failures between source and listener — damaged bytes, cut and silent connections, a server
@@ -81,11 +83,12 @@ class FaultToleranceIT {
                 .hasMessageContaining("nothing"));
   }
 
-  @Test
-  void shouldResumeWithoutLossOrDuplicatesWhenTheServerRestarts() throws Exception {
+  @ParameterizedTest
+  @EnumSource(MariaDbServer.Distribution.class)
+  void shouldResumeWithoutLossOrDuplicatesWhenTheServerRestarts(
+      MariaDbServer.Distribution distribution) throws Exception {
     try (MariaDbServer server =
-        TestServers.dedicated(
-            MariaDbServerConfig.builder(MariaDbServer.Distribution.BUNDLED).serverId(77).build())) {
+        TestServers.dedicated(MariaDbServerConfig.builder(distribution).serverId(77).build())) {
       prepare(server, "restart");
       try (StreamRunner stream = startStream(server, server.port(), "restart");
           Writer writer = new Writer(server, "restart")) {
