@@ -22,12 +22,20 @@ public final class TableFilter implements Predicate<TableName> {
   private final List<String> excludeText;
   private final List<Pattern> include;
   private final List<Pattern> exclude;
+  private final List<Pattern> explicitSystemIncludes;
 
   private TableFilter(List<String> include, List<String> exclude) {
     this.includeText = List.copyOf(include);
     this.excludeText = List.copyOf(exclude);
     this.include = compile(include);
     this.exclude = compile(exclude);
+    this.explicitSystemIncludes =
+        compile(
+            include.stream()
+                .filter(p ->
+                    SYSTEM.contains(
+                        p.trim().substring(0, p.trim().indexOf('.')).toLowerCase(Locale.ROOT)))
+                .toList());
   }
 
   /** Every non-system table. */
@@ -69,21 +77,12 @@ public final class TableFilter implements Predicate<TableName> {
     if (matches(exclude, name)) {
       return false;
     }
+    boolean system = SYSTEM.contains(table.schema().toLowerCase(Locale.ROOT));
     if (include.isEmpty()) {
-      return !SYSTEM.contains(table.schema().toLowerCase(Locale.ROOT));
+      return !system;
     }
-    if (SYSTEM.contains(table.schema().toLowerCase(Locale.ROOT))) {
-      for (String p : includeText) {
-        if (p.trim()
-                .toLowerCase(Locale.ROOT)
-                .startsWith(table.schema().toLowerCase(Locale.ROOT) + ".")
-            && matches(compile(List.of(p)), name)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return matches(include, name);
+    // a system schema is only included by a pattern that spells its name out
+    return matches(system ? explicitSystemIncludes : include, name);
   }
 
   private static boolean matches(List<Pattern> patterns, String name) {

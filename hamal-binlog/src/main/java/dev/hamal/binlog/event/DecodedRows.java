@@ -91,11 +91,6 @@ public final class DecodedRows {
     };
   }
 
-  /** Approximate heap bytes held, for the window's byte accounting. */
-  public long retainedBytes() {
-    return 64L + state.length * 13L;
-  }
-
   private final class Image implements RowImage {
     private final int base;
 
