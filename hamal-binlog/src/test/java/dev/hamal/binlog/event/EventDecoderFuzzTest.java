@@ -344,7 +344,6 @@ class EventDecoderFuzzTest {
         img.toString();
       }
     }
-    rows.retainedBytes();
   }
 
   /** One input: the stream it belongs to, the event bytes, and a name for messages. */
