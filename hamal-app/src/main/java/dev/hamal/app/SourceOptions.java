@@ -2,12 +2,10 @@ package dev.hamal.app;
 
 import dev.hamal.binlog.BinlogSource;
 import dev.hamal.binlog.SslMode;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -103,28 +101,7 @@ final class SourceOptions {
   }
 
   private String password(Map<String, String> environment) {
-    if (passwordEnv != null && passwordFile != null) {
-      throw new IllegalArgumentException("give either --password-env or --password-file, not both");
-    }
-    if (passwordEnv != null) {
-      String value = environment.get(passwordEnv);
-      if (value == null) {
-        throw new IllegalArgumentException(
-            "--password-env: environment variable " + passwordEnv + " is not set");
-      }
-      return value;
-    }
-    if (passwordFile != null) {
-      try {
-        String content = Files.readString(passwordFile, StandardCharsets.UTF_8);
-        int newline = content.indexOf('\n');
-        return (newline >= 0 ? content.substring(0, newline) : content).stripTrailing();
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "--password-file: cannot read " + passwordFile + ": " + e.getMessage());
-      }
-    }
-    return "";
+    return Passwords.read(passwordEnv, passwordFile, environment);
   }
 
   private static Map<String, String> query(URI uri) {

@@ -1,9 +1,8 @@
 package dev.hamal.bench;
 
+import dev.hamal.app.Passwords;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -197,28 +196,7 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   private String password() {
-    if (passwordEnv != null && passwordFile != null) {
-      throw new IllegalArgumentException("give either --password-env or --password-file, not both");
-    }
-    if (passwordEnv != null) {
-      String value = environment.get(passwordEnv);
-      if (value == null) {
-        throw new IllegalArgumentException(
-            "--password-env: environment variable " + passwordEnv + " is not set");
-      }
-      return value;
-    }
-    if (passwordFile != null) {
-      try {
-        String content = Files.readString(passwordFile, StandardCharsets.UTF_8);
-        int newline = content.indexOf('\n');
-        return (newline >= 0 ? content.substring(0, newline) : content).stripTrailing();
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "--password-file: cannot read " + passwordFile + ": " + e.getMessage());
-      }
-    }
-    return "";
+    return Passwords.read(passwordEnv, passwordFile, environment);
   }
 
   /** Prints progress to standard error at most every five seconds. */
