@@ -3,20 +3,18 @@ package dev.hamal.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code hamal demo} as a user runs it: a process that starts its database, shows the changes of
@@ -27,7 +25,9 @@ class DemoCommandIT {
   private static final Pattern LISTENING = Pattern.compile("on 127\\.0\\.0\\.1:(\\d+);");
 
   @Test
-  void shouldShowLiveChangesOfEveryLineAndLeaveNoDatabaseBehindOnInterrupt() throws Exception {
+  void shouldShowLiveChangesOfEveryLineAndLeaveNoDatabaseBehindOnInterrupt(@TempDir Path dir)
+      throws Exception {
+    Path output = dir.resolve("demo.out");
     ProcessBuilder pb =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -37,51 +37,40 @@ class DemoCommandIT {
                 "demo",
                 "--rate",
                 "40")
-            .redirectErrorStream(true);
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
     Process demo = pb.start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader = collect(demo, lines);
     try {
       await()
           .atMost(Duration.ofSeconds(120))
-          .failFast(() -> assertThat(demo.isAlive()).as(String.join("\n", lines)).isTrue())
-          .until(() ->
-              Stream.of("topup ", "fuelcard ", "ticket ", "gamecard ")
-                  .allMatch(line -> lines.stream().anyMatch(l -> l.contains("  " + line))));
-      int port = port(lines);
+          .failFast(() -> assertThat(demo.isAlive()).as(read(output).toString()).isTrue())
+          .untilAsserted(() -> {
+            List<String> lines = read(output);
+            for (String line : List.of("topup", "fuelcard", "ticket", "gamecard")) {
+              assertThat(lines).as(line).anyMatch(l -> l.contains("  " + line + " "));
+            }
+            assertThat(lines)
+                .as("an order moving on in its life cycle")
+                .anyMatch(l -> l.contains(" UPDATE ") && l.contains(" -> "));
+            assertThat(lines)
+                .as("a sharded table")
+                .anyMatch(l -> l.matches(".*  ticket +orders_\\d\\d +.*"));
+          });
+      int port = port(read(output));
       assertThat(mariadbdListeningOn(port)).as("the demo's database runs").isTrue();
-      assertThat(lines).anyMatch(l -> l.contains(" UPDATE ") && l.contains(" -> "));
-      assertThat(lines).anyMatch(l -> l.matches(".*ticket +tk_order_\\d\\d .*"));
 
       demo.destroy(); // SIGTERM: the JVM runs its shutdown hooks as for Ctrl-C (SIGINT)
       assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops").isTrue();
-      reader.join(10_000);
-      assertThat(lines).anyMatch(l -> l.contains("the database is shut down"));
+      assertThat(read(output)).anyMatch(l -> l.contains("the database is shut down"));
       assertThat(mariadbdListeningOn(port)).as("no database process is left behind").isFalse();
     } finally {
       demo.destroyForcibly();
     }
   }
 
-  private static Thread collect(Process process, List<String> lines) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                lines.add("(output ended: " + e + ")");
-              }
-            },
-            "demo-output");
-    t.setDaemon(true);
-    t.start();
-    return t;
+  /** The demo's output so far; a file rather than a pipe, so nothing is lost when it exits. */
+  private static List<String> read(Path output) throws IOException {
+    return Files.readAllLines(output, StandardCharsets.UTF_8);
   }
 
   private static int port(List<String> lines) {
