@@ -107,7 +107,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     MariaDbServerConfig.Builder config =
-        MariaDbServerConfig.builder(MariaDbServer.Distribution.BUNDLED).serverId(1);
+        MariaDbServerConfig.builder(MariaDbServer.Distribution.BUNDLED)
+            .serverId(1)
+            // on Ctrl-C the demo stops the simulator and the listener, then the server
+            .exitGrace(Duration.ofSeconds(30));
     if (dataDir != null) {
       config.dataDir(dataDir.resolve("mariadb-11.4"));
     }

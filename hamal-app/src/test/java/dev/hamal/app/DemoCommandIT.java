@@ -61,7 +61,11 @@ class DemoCommandIT {
 
       demo.destroy(); // SIGTERM: the JVM runs its shutdown hooks as for Ctrl-C (SIGINT)
       assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops").isTrue();
-      assertThat(read(output)).anyMatch(l -> l.contains("the database is shut down"));
+      List<String> lines = read(output);
+      assertThat(lines).anyMatch(l -> l.contains("the database is shut down"));
+      assertThat(lines)
+          .as("a clean stop: the listener stops before its server")
+          .noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR "));
       assertThat(mariadbdListeningOn(port)).as("no database process is left behind").isFalse();
     } finally {
       demo.destroyForcibly();

@@ -80,6 +80,10 @@ public final class MariaDbServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MariaDbServer.class);
   private static final String HOST = "127.0.0.1";
+
+  /** util-linux's {@code setsid}, which runs a program in a new session (and process group). */
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   private static final String ADMIN_USER = "hamal";
   private static final String ADMIN_PASSWORD = "hamal-admin";
   private static final String REPLICATION_USER = "hamal_repl";
@@ -405,6 +409,11 @@ public final class MariaDbServer implements AutoCloseable {
   /** The server's options; the order matters: {@code --no-defaults} first, user options last. */
   private List<String> command() {
     List<String> c = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      // Its own session: Ctrl-C in a terminal reaches the JVM only, whose shutdown stops the
+      // server after the work that depends on it, instead of the server dying underneath it.
+      c.add(SETSID.toString());
+    }
     c.add(binaries.server().toString());
     c.add("--no-defaults");
     c.add("--basedir=" + binaries.baseDir());
@@ -635,6 +644,7 @@ public final class MariaDbServer implements AutoCloseable {
   private void onJvmExit() {
     boolean locked = false;
     try {
+      awaitOwnerClose(config.exitGrace());
       locked = lock.tryLock(HOOK_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -659,6 +669,14 @@ public final class MariaDbServer implements AutoCloseable {
       if (locked) {
         lock.unlock();
       }
+    }
+  }
+
+  /** Waits until the server is closed or the grace has passed. */
+  private void awaitOwnerClose(Duration grace) throws InterruptedException {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (state != State.CLOSED && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20);
     }
   }
 

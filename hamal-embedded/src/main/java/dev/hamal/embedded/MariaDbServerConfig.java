@@ -36,6 +36,9 @@ import java.util.Set;
  *       answers SQL</td></tr>
  *   <tr><td>{@code stopTimeout}</td><td>30 s</td><td>how long a clean shutdown may take before the
  *       process tree is killed</td></tr>
+ *   <tr><td>{@code exitGrace}</td><td>0</td><td>when the JVM exits with the server still running,
+ *       how long its shutdown hook waits for the owner's own shutdown to close it (so that work
+ *       depending on the server stops first) before stopping it</td></tr>
  *   <tr><td>{@code jvmScoped}</td><td>false</td><td>when true, {@code close()} does nothing and the
  *       server runs until the JVM exits (for servers shared by many tests: JUnit closes
  *       {@code AutoCloseable} arguments of parameterized tests)</td></tr>
@@ -77,6 +80,7 @@ public final class MariaDbServerConfig {
   private final Tls tls;
   private final Duration startTimeout;
   private final Duration stopTimeout;
+  private final Duration exitGrace;
   private final boolean jvmScoped;
 
   private MariaDbServerConfig(Builder b) {
@@ -91,6 +95,7 @@ public final class MariaDbServerConfig {
     this.tls = b.tls;
     this.startTimeout = b.startTimeout;
     this.stopTimeout = b.stopTimeout;
+    this.exitGrace = b.exitGrace;
     this.jvmScoped = b.jvmScoped;
   }
 
@@ -154,6 +159,11 @@ public final class MariaDbServerConfig {
     return stopTimeout;
   }
 
+  /** How long the JVM-exit hook waits for the owner to close the server before stopping it. */
+  public Duration exitGrace() {
+    return exitGrace;
+  }
+
   /** Whether {@code close()} is a no-op and the server runs until the JVM exits. */
   public boolean jvmScoped() {
     return jvmScoped;
@@ -183,6 +193,8 @@ public final class MariaDbServerConfig {
         + startTimeout
         + ", stopTimeout="
         + stopTimeout
+        + ", exitGrace="
+        + exitGrace
         + (jvmScoped ? ", jvmScoped" : "")
         + '}';
   }
@@ -214,6 +226,7 @@ public final class MariaDbServerConfig {
     private Tls tls;
     private Duration startTimeout = Duration.ofSeconds(60);
     private Duration stopTimeout = Duration.ofSeconds(30);
+    private Duration exitGrace = Duration.ZERO;
     private boolean jvmScoped;
 
     private Builder(MariaDbServer.Distribution distribution) {
@@ -350,6 +363,21 @@ public final class MariaDbServerConfig {
     /** How long a clean shutdown may take before the process tree is killed (default 30 s). */
     public Builder stopTimeout(Duration stopTimeout) {
       this.stopTimeout = positive(stopTimeout, "stopTimeout");
+      return this;
+    }
+
+    /**
+     * When the JVM exits with the server still running, how long (default 0) its shutdown hook
+     * waits for the owner's shutdown hook to close the server before stopping it itself. Shutdown
+     * hooks run concurrently; a grace lets an application stop its readers of the server first, so
+     * they do not see the server vanish underneath them.
+     */
+    public Builder exitGrace(Duration exitGrace) {
+      Objects.requireNonNull(exitGrace, "exitGrace");
+      if (exitGrace.isNegative()) {
+        throw new IllegalArgumentException("exitGrace must not be negative, was " + exitGrace);
+      }
+      this.exitGrace = exitGrace;
       return this;
     }
 

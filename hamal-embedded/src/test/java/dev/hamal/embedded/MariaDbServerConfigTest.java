@@ -30,6 +30,7 @@ class MariaDbServerConfigTest {
     assertThat(config.tls()).isEmpty();
     assertThat(config.startTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.exitGrace()).isZero();
     assertThat(config.jvmScoped()).isFalse();
   }
 
@@ -49,6 +50,7 @@ class MariaDbServerConfigTest {
             .tls(cert, key)
             .startTimeout(Duration.ofSeconds(5))
             .stopTimeout(Duration.ofSeconds(6))
+            .exitGrace(Duration.ofSeconds(7))
             .jvmScoped(true)
             .build();
 
@@ -62,6 +64,7 @@ class MariaDbServerConfigTest {
     assertThat(config.tls()).contains(new MariaDbServerConfig.Tls(cert, key));
     assertThat(config.startTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(config.exitGrace()).isEqualTo(Duration.ofSeconds(7));
     assertThat(config.jvmScoped()).isTrue();
   }
 
@@ -77,6 +80,8 @@ class MariaDbServerConfigTest {
         .hasMessageContaining("startTimeout");
     assertThatThrownBy(() -> builder.stopTimeout(Duration.ofSeconds(-1)))
         .hasMessageContaining("stopTimeout");
+    assertThatThrownBy(() -> builder.exitGrace(Duration.ofMillis(-1)))
+        .hasMessageContaining("exitGrace");
     assertThatThrownBy(() -> builder.tls(dir.resolve("missing.pem"), dir.resolve("key.pem")))
         .hasMessageContaining("tls");
   }
