@@ -555,9 +555,9 @@ public final class MySqlConnection implements AutoCloseable {
   }
 
   /**
-   * Bytes of the stream that {@link #readEvent()} can consume without waiting for the network
-   * (buffered, or already received by the socket); 0 means the next read may block. Called by the
-   * reading thread between events, to hand over work before it would block.
+   * At least how many bytes of the stream {@link #readEvent()} can consume without waiting for the
+   * network (buffered, or already received by the socket); 0 means the next read may block. Called
+   * by the reading thread between events, to hand over work before it would block.
    */
   public int available() {
     return channel.available();

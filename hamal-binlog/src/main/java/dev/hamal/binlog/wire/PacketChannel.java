@@ -73,15 +73,20 @@ final class PacketChannel {
   }
 
   /**
-   * Bytes that can be read without blocking: what the buffer holds plus what the stream says it has
-   * (0 when it cannot tell). A reader uses it to hand over work before it would block.
+   * At least how many bytes can be read without blocking: what the buffer holds or, when it is
+   * empty, what the stream says it has (0 when it cannot tell). A reader uses it to hand over work
+   * before it would block. The stream is only asked when the buffer is empty: asking a socket is a
+   * system call, and the reader asks after every event.
    */
   int available() {
     int buffered = limit - position;
-    try {
-      return buffered + Math.max(0, in.available());
-    } catch (IOException e) {
+    if (buffered > 0) {
       return buffered;
+    }
+    try {
+      return Math.max(0, in.available());
+    } catch (IOException e) {
+      return 0;
     }
   }
 
