@@ -1,0 +1,2 @@
+/** Pipes: binlog to unified order changes to Kafka, with positions committed for acknowledged work. */
+package dev.hamal.listener;

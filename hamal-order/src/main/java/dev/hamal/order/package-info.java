@@ -1,0 +1,2 @@
+/** Unified order model, business-line mappings, versions. */
+package dev.hamal.order;
