@@ -3,6 +3,7 @@ package dev.hamal.binlog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -23,8 +24,15 @@ public final class TableFilter implements Predicate<TableName> {
   private final List<Pattern> include;
   private final List<Pattern> exclude;
   private final List<Pattern> explicitSystemIncludes;
+  private final Predicate<TableName> claim;
+  private final String claimText;
 
   private TableFilter(List<String> include, List<String> exclude) {
+    this(include, exclude, table -> true, "");
+  }
+
+  private TableFilter(
+      List<String> include, List<String> exclude, Predicate<TableName> claim, String claimText) {
     this.includeText = List.copyOf(include);
     this.excludeText = List.copyOf(exclude);
     this.include = compile(include);
@@ -36,6 +44,8 @@ public final class TableFilter implements Predicate<TableName> {
                     SYSTEM.contains(
                         p.trim().substring(0, p.trim().indexOf('.')).toLowerCase(Locale.ROOT)))
                 .toList());
+    this.claim = claim;
+    this.claimText = claimText;
   }
 
   /** Every non-system table. */
@@ -48,6 +58,19 @@ public final class TableFilter implements Predicate<TableName> {
    */
   public static TableFilter of(List<String> include, List<String> exclude) {
     return new TableFilter(include, exclude);
+  }
+
+  /**
+   * This filter narrowed further to the tables {@code claim} accepts (for example the tables some
+   * business line maps); {@code description} says which in {@link #toString()}. The predicate is
+   * asked once per table map event, from the reader thread: keep it cheap and thread-safe.
+   */
+  public TableFilter claimedBy(Predicate<TableName> claim, String description) {
+    Objects.requireNonNull(claim, "claim");
+    Objects.requireNonNull(description, "description");
+    Predicate<TableName> both = this.claim.and(claim);
+    String text = claimText.isEmpty() ? description : claimText + " and " + description;
+    return new TableFilter(includeText, excludeText, both, text);
   }
 
   private static List<Pattern> compile(List<String> patterns) {
@@ -74,7 +97,7 @@ public final class TableFilter implements Predicate<TableName> {
   @Override
   public boolean test(TableName table) {
     String name = (table.schema() + "." + table.table()).toLowerCase(Locale.ROOT);
-    if (matches(exclude, name)) {
+    if (matches(exclude, name) || !claim.test(table)) {
       return false;
     }
     boolean system = SYSTEM.contains(table.schema().toLowerCase(Locale.ROOT));
@@ -96,6 +119,10 @@ public final class TableFilter implements Predicate<TableName> {
 
   @Override
   public String toString() {
-    return "include=" + includeText + " exclude=" + excludeText;
+    return "include="
+        + includeText
+        + " exclude="
+        + excludeText
+        + (claimText.isEmpty() ? "" : " claimed by " + claimText);
   }
 }

@@ -44,4 +44,16 @@ class TableFilterTest {
     assertThatThrownBy(() -> TableFilter.of(List.of("orders"), List.of()))
         .hasMessageContaining("schema.table");
   }
+
+  @Test
+  void shouldDecodeOnlyTablesAClaimAcceptsWithinTheIncludedOnes() {
+    TableFilter f =
+        TableFilter.of(List.of("ticket.*"), List.of("ticket.audit"))
+            .claimedBy(table -> table.table().startsWith("orders_"), "ticket orders");
+
+    assertThat(f.test(t("ticket", "orders_07"))).isTrue();
+    assertThat(f.test(t("ticket", "passengers_07"))).as("not claimed").isFalse();
+    assertThat(f.test(t("topup", "orders_07"))).as("not included").isFalse();
+    assertThat(f.toString()).contains("claimed by ticket orders");
+  }
 }
