@@ -115,6 +115,19 @@ final class PublishTracker {
     }
   }
 
+  /**
+   * @throws PublishException carrying the first send failure, if there was one
+   */
+  void throwIfFailed() {
+    RuntimeException cause;
+    synchronized (lock) {
+      cause = failure;
+    }
+    if (cause != null) {
+      throw new PublishException("an earlier record was not acknowledged by Kafka", cause);
+    }
+  }
+
   /** The newest checkpoint every record before which was acknowledged. */
   Checkpoint committable() {
     synchronized (lock) {
