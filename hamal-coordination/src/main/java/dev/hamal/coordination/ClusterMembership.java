@@ -57,31 +57,39 @@ public final class ClusterMembership {
   /**
    * Creates this instance's ephemeral node, or confirms it exists under this session.
    *
-   * @throws CoordinationException when another live session holds the same id
+   * @return false when the node still belongs to this instance's previous, expired session (the
+   *     server has not deleted it yet): try again later
+   * @throws CoordinationException when another live instance holds the same id
    */
-  void register(InstanceInfo self) {
+  boolean register(InstanceInfo self) {
     String path = Layout.instance(self.id());
-    byte[] data = zk.encode(Stored.Instance.of(self));
+    Stored.Instance mine = Stored.Instance.of(self);
+    byte[] data = zk.encode(mine);
     try {
       zk.call(
           "register instance " + self.id(),
           () -> zk.client().create().withMode(CreateMode.EPHEMERAL).forPath(path, data));
+      return true;
     } catch (KeeperException.NodeExistsException e) {
       Optional<Zk.Node<Stored.Instance>> existing = zk.read(path, Stored.Instance.class);
-      if (existing.isPresent() && existing.get().stat().getEphemeralOwner() != zk.sessionId()) {
-        Stored.Instance other = existing.get().value();
-        throw new CoordinationException(
-            "instance id '"
-                + self.id()
-                + "' is already registered by a live instance on "
-                + other.host()
-                + " (pid "
-                + other.pid()
-                + "); give every instance its own id");
-      }
       if (existing.isEmpty()) {
-        register(self);
+        return register(self);
       }
+      if (existing.get().stat().getEphemeralOwner() == zk.sessionId()) {
+        return true;
+      }
+      Stored.Instance other = existing.get().value();
+      if (other.equals(mine)) {
+        return false;
+      }
+      throw new CoordinationException(
+          "instance id '"
+              + self.id()
+              + "' is already registered by a live instance on "
+              + other.host()
+              + " (pid "
+              + other.pid()
+              + "); give every instance its own id");
     } catch (KeeperException e) {
       throw Zk.failure("register instance " + self.id(), e);
     }

@@ -108,6 +108,11 @@ public final class Coordinator implements AutoCloseable {
     return membership;
   }
 
+  /** The Curator client, for tests in this package (session expiry injection). */
+  CuratorFramework client() {
+    return client;
+  }
+
   /** Whether the session is connected now (not suspended, not lost). */
   public boolean isConnected() {
     return connected;

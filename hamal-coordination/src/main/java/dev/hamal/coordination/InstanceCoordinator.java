@@ -87,6 +87,7 @@ public final class InstanceCoordinator implements AutoCloseable {
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final ConnectionStateListener stateListener = this::onStateChange;
   private volatile boolean connected = true;
+  private volatile boolean registered;
 
   InstanceCoordinator(
       Zk zk,
@@ -113,7 +114,11 @@ public final class InstanceCoordinator implements AutoCloseable {
   }
 
   void start() {
-    membership.register(self);
+    if (!membership.register(self)) {
+      throw new CoordinationException(
+          "instance id '" + self.id() + "' is still registered by an expiring session; retry");
+    }
+    registered = true;
     CuratorFramework client = zk.client();
     for (String tree :
         List.of(
@@ -281,6 +286,7 @@ public final class InstanceCoordinator implements AutoCloseable {
   }
 
   private void onLost() {
+    registered = false;
     for (Ownership o : owned.values()) {
       if (!o.releasing) {
         owned.remove(o.pipe(), o);
@@ -293,7 +299,7 @@ public final class InstanceCoordinator implements AutoCloseable {
     if (closing.get()) {
       return;
     }
-    membership.register(self);
+    registered = membership.register(self);
     long session = zk.sessionId();
     for (Ownership o : owned.values()) {
       if (o.releasing || o.isValid()) {
@@ -345,6 +351,12 @@ public final class InstanceCoordinator implements AutoCloseable {
   private void reconcile() {
     if (closing.get() || !connected) {
       return;
+    }
+    if (!registered) {
+      registered = membership.register(self);
+      if (!registered) {
+        control.schedule(this::requestReconcile, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
     Map<String, PipeDefinition> pipes = new HashMap<>();
     cached(Layout.PIPES, Stored.Pipe.class).forEach((k, v) -> pipes.put(k, v.toDefinition()));
