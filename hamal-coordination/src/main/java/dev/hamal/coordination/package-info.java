@@ -1,2 +1,5 @@
-/** Instances, pipes, ownership with epochs and fenced positions in ZooKeeper (the only Curator user). */
+/**
+ * Instances, pipes, ownership with epochs and fenced positions in ZooKeeper (the only Curator
+ * user).
+ */
 package dev.hamal.coordination;
