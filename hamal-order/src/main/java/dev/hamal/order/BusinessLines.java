@@ -159,10 +159,21 @@ public final class BusinessLines {
         || !earlier.schemaPattern().overlaps(line.schemaPattern())) {
       return;
     }
-    var mine = new ArrayList<>(line.tablePatterns());
-    mine.addAll(line.ignoredTablePatterns());
-    var theirs = new ArrayList<>(earlier.tablePatterns());
-    theirs.addAll(earlier.ignoredTablePatterns());
+    report(earlier, line, line.tablePatterns(), earlier.tablePatterns(), problems);
+    report(earlier, line, line.tablePatterns(), earlier.ignoredTablePatterns(), problems);
+    report(earlier, line, line.ignoredTablePatterns(), earlier.tablePatterns(), problems);
+  }
+
+  /**
+   * Reports each of {@code mine} that overlaps one of {@code theirs}. Two lines may both list a
+   * table as ignored; only a table that would be mapped must belong to one line alone.
+   */
+  private static void report(
+      BusinessLine earlier,
+      BusinessLine line,
+      List<NamePattern> mine,
+      List<NamePattern> theirs,
+      List<String> problems) {
     for (NamePattern table : mine) {
       for (NamePattern other : theirs) {
         if (table.overlaps(other)) {
