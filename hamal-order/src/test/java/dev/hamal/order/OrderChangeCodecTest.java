@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** Order changes survive the JSON format and every sample fits the published JSON Schema. */
 class OrderChangeCodecTest {
-  private static final Path SCHEMA = Path.of("docs/schemas/order-change-1.schema.json");
+  private static final Path SCHEMA = Path.of("../docs/schemas/order-change-1.schema.json");
   private static Schema schema;
   private final OrderChangeCodec codec = new OrderChangeCodec();
   private final ObjectMapper json = new ObjectMapper();
