@@ -52,6 +52,8 @@ public final class PipeRunner {
   private final AtomicReference<RuntimeException> commitFailure = new AtomicReference<>();
   private volatile Instant lastCommitTime;
   private volatile boolean idle;
+  private Instant rateSince;
+  private long rowsAtRateSince;
 
   PipeRunner(
       String name,
@@ -133,6 +135,20 @@ public final class PipeRunner {
       return 0;
     }
     return Math.max(0, Duration.between(last, clock.instant()).toMillis() / 1000.0);
+  }
+
+  /** Rows per second delivered since the previous call (the first call: since the start). */
+  public synchronized double rowsPerSecond(Clock now) {
+    long rows = stream.stats().rowsDelivered();
+    Instant at = now.instant();
+    double rate =
+        rateSince == null
+            ? 0
+            : (rows - rowsAtRateSince)
+                / Math.max(0.001, Duration.between(rateSince, at).toMillis() / 1000.0);
+    rateSince = at;
+    rowsAtRateSince = rows;
+    return rate;
   }
 
   /** Records handed to Kafka and not yet acknowledged. */

@@ -33,11 +33,11 @@ import java.util.List;
  *   <tr><td>{@code hamal.pipe.reconnects}</td><td>counter</td><td>reconnects to the source</td></tr>
  * </table>
  */
-final class PipeMetrics implements AutoCloseable {
+final class PipeMeters implements AutoCloseable {
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
 
-  PipeMetrics(MeterRegistry registry, String pipe, String instance, PipeRunner runner) {
+  PipeMeters(MeterRegistry registry, String pipe, String instance, PipeRunner runner) {
     this.registry = registry;
     Tags tags = Tags.of("pipe", pipe, "instance", instance);
     meters.add(
