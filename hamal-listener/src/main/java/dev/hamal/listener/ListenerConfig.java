@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  *       line's topic</td></tr>
  *   <tr><td>{@code kafka.dead-letter-topic}</td><td>{@code hamal.dead-letters}</td><td>rows that
  *       cannot be mapped</td></tr>
+ *   <tr><td>{@code kafka.topic-partitions}</td><td>6</td><td>partitions of the topics a pipe
+ *       creates when they are missing (replication: the broker's default)</td></tr>
  *   <tr><td>{@code kafka.producer.*}</td><td>none</td><td>producer settings (batching,
  *       compression, security); idempotence, acks, retries and serialisers are Hamal's</td></tr>
  *   <tr><td>{@code commit-interval}</td><td>1 s</td><td>how often acknowledged positions are
@@ -46,7 +48,8 @@ public record ListenerConfig(
     Duration stopTimeout,
     int decodeThreads,
     SslMode sslMode,
-    Optional<URI> metricsUrl) {
+    Optional<URI> metricsUrl,
+    int topicPartitions) {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
@@ -69,6 +72,10 @@ public record ListenerConfig(
     }
     Objects.requireNonNull(sslMode, "source-tls");
     Objects.requireNonNull(metricsUrl, "metricsUrl");
+    if (topicPartitions < 1 || topicPartitions > 10_000) {
+      throw new IllegalArgumentException(
+          "kafka.topic-partitions must be 1..10000, was " + topicPartitions);
+    }
   }
 
   /** Defaults for everything but the instance id and the Kafka bootstrap servers. */
@@ -83,7 +90,8 @@ public record ListenerConfig(
         Duration.ofSeconds(60),
         Math.min(8, Runtime.getRuntime().availableProcessors()),
         SslMode.PREFERRED,
-        Optional.empty());
+        Optional.empty(),
+        6);
   }
 
   /** A copy with another commit interval. */
@@ -98,7 +106,8 @@ public record ListenerConfig(
         stopTimeout,
         decodeThreads,
         sslMode,
-        metricsUrl);
+        metricsUrl,
+        topicPartitions);
   }
 
   /** A copy with another TLS mode towards sources. */
@@ -113,7 +122,8 @@ public record ListenerConfig(
         stopTimeout,
         decodeThreads,
         value,
-        metricsUrl);
+        metricsUrl,
+        topicPartitions);
   }
 
   private static void positive(Duration value, String key) {

@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -136,6 +137,16 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
     }
     BinlogSource source = source(definition);
     Checkpoint start = startCheckpoint(owned, source);
+    List<String> topics = new ArrayList<>();
+    for (var line : pipeLines.lines()) {
+      topics.add(config.topics().forLine(line.name()));
+    }
+    topics.add(config.topics().deadLetters());
+    TopicCreator.ensure(
+        config.kafkaBootstrapServers(),
+        config.producerSettings(),
+        topics,
+        config.topicPartitions());
     PublishTracker tracker = new PublishTracker(start);
     KafkaPublisher publisher =
         KafkaPublisher.create(
