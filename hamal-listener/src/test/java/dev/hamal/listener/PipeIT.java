@@ -50,9 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One listener instance, one pipe, real servers: MariaDB 11.4, ZooKeeper and a Kafka broker. What
- * is written to the source's order tables arrives in the business line's topic, in order per
- * order, as unified order changes; what cannot be mapped arrives in the dead-letter topic; the
- * committed position follows what Kafka acknowledged.
+ * is written to the source's order tables arrives in the business line's topic, in order per order,
+ * as unified order changes; what cannot be mapped arrives in the dead-letter topic; the committed
+ * position follows what Kafka acknowledged.
  */
 class PipeIT {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -74,7 +74,8 @@ class PipeIT {
     String suffix = UUID.randomUUID().toString().substring(0, 6);
     schema = "pipe_it_" + suffix;
     pipe = "pipe-it-" + suffix;
-    try (Connection c = admin(); Statement s = c.createStatement()) {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + schema);
       for (String table : List.of("orders_00", "orders_01")) {
         s.execute(
@@ -123,7 +124,8 @@ class PipeIT {
     if (coordinator != null) {
       coordinator.close();
     }
-    try (Connection c = admin(); Statement s = c.createStatement()) {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS " + schema);
     }
   }
@@ -135,7 +137,8 @@ class PipeIT {
     addPipe(start);
     startInstance();
 
-    try (Connection c = admin(); Statement s = c.createStatement()) {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       for (int id = 1; id <= 40; id++) {
         String table = schema + ".orders_0" + (id % 2);
@@ -205,11 +208,10 @@ class PipeIT {
     String end = masterStatus();
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () -> {
-              PipePosition committed = coordinator.positions().read(pipe).orElseThrow();
-              assertThat(committed.file() + ":" + committed.position()).isEqualTo(end);
-            });
+        .untilAsserted(() -> {
+          PipePosition committed = coordinator.positions().read(pipe).orElseThrow();
+          assertThat(committed.file() + ":" + committed.position()).isEqualTo(end);
+        });
   }
 
   @Test
@@ -217,17 +219,22 @@ class PipeIT {
     addPipe(masterStatus());
     startInstance();
 
-    try (Connection c = admin(); Statement s = c.createStatement()) {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
       s.execute(
           "INSERT INTO "
               + schema
               + ".orders_00 VALUES (1, 7, 5, 1.00, '2026-11-24 10:00:00', NULL)"); // status 5?
       s.execute(
-          "INSERT INTO " + schema + ".orders_00 VALUES (2, 7, 0, 2.00, '2026-11-24 10:00:00', NULL)");
+          "INSERT INTO "
+              + schema
+              + ".orders_00 VALUES (2, 7, 0, 2.00, '2026-11-24 10:00:00', NULL)");
     }
 
     List<OrderChange> changes = consume(topicOfLine(), 1);
-    assertThat(changes).extracting(OrderChange::orderId).containsExactly("shop_" + lineSuffix() + ":2");
+    assertThat(changes)
+        .extracting(OrderChange::orderId)
+        .containsExactly("shop_" + lineSuffix() + ":2");
     List<JsonNode> letters = consumeJson(Topics.DEFAULT_DEAD_LETTERS, schema);
     assertThat(letters).hasSize(1);
     JsonNode letter = letters.get(0);
@@ -239,24 +246,27 @@ class PipeIT {
 
   @Test
   void shouldFailThePipeNamingTheColumnWhenTheMappingDoesNotFitTheTable() throws Exception {
-    try (Connection c = admin(); Statement s = c.createStatement()) {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
       s.execute("ALTER TABLE " + schema + ".orders_01 CHANGE amount amount_yuan DECIMAL(12,2)");
     }
     addPipe(masterStatus());
     startInstance();
-    try (Connection c = admin(); Statement s = c.createStatement()) {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
       s.execute(
-          "INSERT INTO " + schema + ".orders_01 VALUES (1, 7, 0, 1.00, '2026-11-24 10:00:00', NULL)");
+          "INSERT INTO "
+              + schema
+              + ".orders_01 VALUES (1, 7, 0, 1.00, '2026-11-24 10:00:00', NULL)");
     }
 
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              PipeStatus status = coordinator.pipes().status(pipe);
-              assertThat(status.state()).isEqualTo(PipeState.FAILED);
-              assertThat(status.reason()).get().asString().contains("amount").contains("orders_01");
-            });
+        .untilAsserted(() -> {
+          PipeStatus status = coordinator.pipes().status(pipe);
+          assertThat(status.state()).isEqualTo(PipeState.FAILED);
+          assertThat(status.reason()).get().asString().contains("amount").contains("orders_01");
+        });
     assertThat(instance.runningPipes()).doesNotContain(pipe);
   }
 
