@@ -78,52 +78,97 @@ public record ListenerConfig(
     }
   }
 
+  /** A builder with every setting at its default but the two required ones. */
+  public static Builder builder(String instanceId, String kafkaBootstrapServers) {
+    return new Builder(instanceId, kafkaBootstrapServers);
+  }
+
   /** Defaults for everything but the instance id and the Kafka bootstrap servers. */
   public static ListenerConfig defaults(String instanceId, String kafkaBootstrapServers) {
-    return new ListenerConfig(
-        instanceId,
-        kafkaBootstrapServers,
-        Topics.defaults(),
-        Map.of(),
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(60),
-        Math.min(8, Runtime.getRuntime().availableProcessors()),
-        SslMode.PREFERRED,
-        Optional.empty(),
-        6);
+    return builder(instanceId, kafkaBootstrapServers).build();
   }
 
-  /** A copy with another commit interval. */
-  public ListenerConfig withCommitInterval(Duration value) {
-    return new ListenerConfig(
-        instanceId,
-        kafkaBootstrapServers,
-        topics,
-        producerSettings,
-        value,
-        statusInterval,
-        stopTimeout,
-        decodeThreads,
-        sslMode,
-        metricsUrl,
-        topicPartitions);
-  }
+  /** Collects settings; {@link #build()} validates them. */
+  public static final class Builder {
+    private final String instanceId;
+    private final String kafkaBootstrapServers;
+    private Topics topics = Topics.defaults();
+    private Map<String, Object> producerSettings = Map.of();
+    private Duration commitInterval = Duration.ofSeconds(1);
+    private Duration statusInterval = Duration.ofSeconds(5);
+    private Duration stopTimeout = Duration.ofSeconds(60);
+    private int decodeThreads = Math.min(8, Runtime.getRuntime().availableProcessors());
+    private SslMode sslMode = SslMode.PREFERRED;
+    private Optional<URI> metricsUrl = Optional.empty();
+    private int topicPartitions = 6;
 
-  /** A copy with another TLS mode towards sources. */
-  public ListenerConfig withSslMode(SslMode value) {
-    return new ListenerConfig(
-        instanceId,
-        kafkaBootstrapServers,
-        topics,
-        producerSettings,
-        commitInterval,
-        statusInterval,
-        stopTimeout,
-        decodeThreads,
-        value,
-        metricsUrl,
-        topicPartitions);
+    private Builder(String instanceId, String kafkaBootstrapServers) {
+      this.instanceId = instanceId;
+      this.kafkaBootstrapServers = kafkaBootstrapServers;
+    }
+
+    public Builder topics(Topics value) {
+      this.topics = value;
+      return this;
+    }
+
+    public Builder producerSettings(Map<String, Object> value) {
+      this.producerSettings = value;
+      return this;
+    }
+
+    public Builder commitInterval(Duration value) {
+      this.commitInterval = value;
+      return this;
+    }
+
+    public Builder statusInterval(Duration value) {
+      this.statusInterval = value;
+      return this;
+    }
+
+    public Builder stopTimeout(Duration value) {
+      this.stopTimeout = value;
+      return this;
+    }
+
+    public Builder decodeThreads(int value) {
+      this.decodeThreads = value;
+      return this;
+    }
+
+    public Builder sslMode(SslMode value) {
+      this.sslMode = value;
+      return this;
+    }
+
+    public Builder metricsUrl(URI value) {
+      this.metricsUrl = Optional.of(value);
+      return this;
+    }
+
+    public Builder topicPartitions(int value) {
+      this.topicPartitions = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the key of a bad value and what is accepted
+     */
+    public ListenerConfig build() {
+      return new ListenerConfig(
+          instanceId,
+          kafkaBootstrapServers,
+          topics,
+          producerSettings,
+          commitInterval,
+          statusInterval,
+          stopTimeout,
+          decodeThreads,
+          sslMode,
+          metricsUrl,
+          topicPartitions);
+    }
   }
 
   private static void positive(Duration value, String key) {

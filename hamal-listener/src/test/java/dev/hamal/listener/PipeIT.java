@@ -290,9 +290,10 @@ class PipeIT {
   private void startInstance() throws Exception {
     BusinessLines lines = BusinessLines.loadDirectory(dir);
     ListenerConfig config =
-        ListenerConfig.defaults("it-" + SEQUENCE.get(), kafka.bootstrapServers())
-            .withCommitInterval(Duration.ofMillis(200))
-            .withSslMode(SslMode.DISABLED);
+        ListenerConfig.builder("it-" + SEQUENCE.get(), kafka.bootstrapServers())
+            .commitInterval(Duration.ofMillis(200))
+            .sslMode(SslMode.DISABLED)
+            .build();
     instance =
         new ListenerInstance(
             config,
