@@ -1,32 +1,16 @@
 package dev.hamal.app;
 
 import dev.hamal.binlog.BinlogPosition;
-import dev.hamal.binlog.BinlogSource;
-import dev.hamal.binlog.BinlogStream;
-import dev.hamal.binlog.BinlogTable;
-import dev.hamal.binlog.ChangeHandler;
-import dev.hamal.binlog.Checkpoint;
-import dev.hamal.binlog.RowChange;
-import dev.hamal.binlog.RowImage;
-import dev.hamal.binlog.SslMode;
-import dev.hamal.binlog.StartPosition;
-import dev.hamal.binlog.TableFilter;
-import dev.hamal.binlog.TransactionEnd;
-import dev.hamal.embedded.MariaDbServer;
-import dev.hamal.embedded.MariaDbServerConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -106,50 +90,32 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--rate must be positive, was " + rate);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    MariaDbServerConfig.Builder config =
-        MariaDbServerConfig.builder(MariaDbServer.Distribution.BUNDLED)
-            .serverId(1)
-            // on Ctrl-C the demo stops the simulator and the listener, then the server
-            .exitGrace(Duration.ofSeconds(30));
-    if (dataDir != null) {
-      config.dataDir(dataDir.resolve("mariadb-11.4"));
-    }
-    out.println("hamal demo: starting an embedded MariaDB 11.4 ...");
-    MariaDbServer server = MariaDbServer.start(config.build());
+    DemoCluster cluster = null;
     OrderSimulator simulator = null;
-    BinlogStream stream = null;
+    ChangePrinter printer = null;
     Thread hook = null;
     try {
-      MariaDbDataSource dataSource = new MariaDbDataSource(server.jdbcUrl(""));
-      dataSource.setUser(server.adminUser());
-      dataSource.setPassword(server.adminPassword());
+      out.println("hamal demo: starting MariaDB 11.4, ZooKeeper, a Kafka broker ...");
+      cluster = DemoCluster.start(dataDir, out);
+      MariaDbDataSource dataSource = cluster.dataSource();
       try (Connection c = dataSource.getConnection()) {
         ProductLines.create(c, lines);
       }
-      BinlogPosition from = masterStatus(dataSource);
-      BinlogSource source =
-          BinlogSource.builder(server.host(), server.port())
-              .name(server.name())
-              .user(server.replicationUser())
-              .password(server.replicationPassword())
-              .sslMode(SslMode.DISABLED)
-              .reportHost("hamal-demo")
-              .build();
-      List<String> include = new ArrayList<>();
+      List<String> topics = new ArrayList<>();
       for (ProductLine line : lines) {
-        include.add(line.schema() + ".*");
+        topics.add(Topics.defaults().forLine(line.schema()));
       }
-      stream =
-          BinlogStream.builder(source)
-              .start(StartPosition.at(from))
-              .tables(TableFilter.of(include, List.of()))
-              .build();
+      topics.add(Topics.defaults().deadLetters());
+      cluster.createTopics(topics);
+      printer = ChangePrinter.start(cluster, topics, json, out);
+      cluster.startListeners(masterStatus(dataSource));
       out.printf(
-          "hamal demo: %s on 127.0.0.1:%d; listening from %s as a replica; simulating %s at %s"
-              + " orders/s (Ctrl-C stops)%n",
-          server.name(),
-          server.port(),
-          from,
+          "hamal demo: %s on 127.0.0.1:%d, ZooKeeper %s, Kafka %s; two listener instances own"
+              + " pipe 'demo'; simulating %s at %s orders/s (Ctrl-C stops)%n",
+          cluster.mariaDb().name(),
+          cluster.mariaDb().port(),
+          cluster.zooKeeper().connectString(),
+          cluster.kafka().bootstrapServers(),
           lines.stream().map(ProductLine::schema).toList(),
           rate);
       SimulatorConfig.Builder simulation =
@@ -158,33 +124,39 @@ final class DemoCommand implements Callable<Integer> {
         simulation.duration(Duration.ofSeconds(durationSeconds));
       }
       simulator = OrderSimulator.start(dataSource, simulation.build());
-      BinlogStream running = stream;
+      printer.simulator(simulator);
       OrderSimulator sim = simulator;
+      ChangePrinter console = printer;
       hook =
           new Thread(
               () -> {
                 sim.close();
-                running.close();
+                console.close();
                 awaitQuietly(stopped);
               },
               "hamal-demo-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      Printer printer = new Printer(sim);
       if (durationSeconds != null) {
-        scheduleStop(running, sim, dataSource, Duration.ofSeconds(durationSeconds));
+        sim.awaitTermination(Duration.ofSeconds(durationSeconds).plusMinutes(1));
+        BinlogPosition end = masterStatus(dataSource);
+        cluster.awaitCommitted(end, Duration.ofSeconds(60));
+        printer.drain(Duration.ofSeconds(5));
+        printer.close();
       }
-      running.run(printer);
+      printer.awaitClosed();
       printer.summary();
       return 0;
     } finally {
       if (simulator != null) {
         simulator.close();
       }
-      if (stream != null) {
-        stream.close();
+      if (printer != null) {
+        printer.close();
       }
-      server.close();
-      out.println("hamal demo: stopped; the database is shut down.");
+      if (cluster != null) {
+        cluster.close();
+      }
+      out.println("hamal demo: stopped; the listeners handed off, the servers are shut down.");
       out.flush();
       stopped.countDown();
       if (hook != null) {
@@ -225,39 +197,6 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Stops the stream once the simulator's timed run is over and the stream has read up to where the
-   * binlog ended then.
-   */
-  private static void scheduleStop(
-      BinlogStream stream, OrderSimulator simulator, MariaDbDataSource dataSource, Duration after) {
-    Thread stopper =
-        new Thread(
-            () -> {
-              try {
-                simulator.awaitTermination(after.plusMinutes(1));
-                BinlogPosition end = masterStatus(dataSource);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (System.nanoTime() < deadline
-                    && stream
-                        .stats()
-                        .lastCheckpoint()
-                        .map(c -> c.position().compareTo(end) < 0)
-                        .orElse(true)) {
-                  TimeUnit.MILLISECONDS.sleep(50);
-                }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } catch (Exception e) {
-                // the database is gone: stop anyway
-              }
-              stream.close();
-            },
-            "hamal-demo-timer");
-    stopper.setDaemon(true);
-    stopper.start();
-  }
-
   private static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await(60, TimeUnit.SECONDS);
@@ -272,146 +211,5 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       // the JVM is shutting down: the hook is running and waits for us
     }
-  }
-
-  /** Prints each change (readable or JSON) and a summary every five seconds. */
-  private final class Printer implements ChangeHandler {
-    private final OrderSimulator simulator;
-    private final RowJson rowJson;
-    private long changes;
-    private long transactions;
-    private long lastSummary = System.nanoTime();
-    private long changesAtLastSummary;
-    private Checkpoint position;
-
-    Printer(OrderSimulator simulator) {
-      this.simulator = simulator;
-      this.rowJson = json ? new RowJson(out) : null;
-    }
-
-    @Override
-    public void onRow(RowChange change) {
-      changes++;
-      if (rowJson != null) {
-        rowJson.write(change);
-      } else {
-        out.println(describe(change));
-      }
-      maybeSummary();
-    }
-
-    @Override
-    public void onCommit(TransactionEnd end) {
-      transactions++;
-      position = end.checkpoint();
-      if (rowJson != null) {
-        rowJson.flush();
-      }
-      maybeSummary();
-    }
-
-    @Override
-    public void onHeartbeat(Checkpoint checkpoint) {
-      position = checkpoint;
-      maybeSummary();
-    }
-
-    private void maybeSummary() {
-      long now = System.nanoTime();
-      if (now - lastSummary >= TimeUnit.SECONDS.toNanos(5)) {
-        double rate = (changes - changesAtLastSummary) / ((now - lastSummary) / 1e9);
-        lastSummary = now;
-        changesAtLastSummary = changes;
-        if (rowJson == null) {
-          out.printf(
-              Locale.ROOT,
-              "-- %,d changes (%.0f/s) in %,d transactions; ",
-              changes,
-              rate,
-              transactions);
-          out.println(simulatorSummary() + (position == null ? "" : "; at " + position.position()));
-        }
-      }
-    }
-
-    void summary() {
-      if (rowJson != null) {
-        rowJson.flush();
-        return;
-      }
-      out.printf(Locale.ROOT, "-- total: %,d changes in %,d transactions; ", changes, transactions);
-      out.println(simulatorSummary());
-    }
-
-    private String simulatorSummary() {
-      SimulatorCounts.LineCounts total = simulator.counts().total();
-      return String.format(
-          Locale.ROOT,
-          "simulator: %,d orders created, %,d paid, %,d fulfilled, %,d failed, %,d refunded",
-          total.created(),
-          total.paid(),
-          total.fulfilled(),
-          total.failed(),
-          total.refunded());
-    }
-  }
-
-  /**
-   * One readable line: time, schema, table, operation, the key, and for updates the columns that
-   * changed (at most four, values shortened).
-   */
-  static String describe(RowChange change) {
-    BinlogTable table = change.table();
-    StringBuilder line = new StringBuilder(120);
-    line.append(LocalTime.now().format(CLOCK)).append("  ");
-    pad(line, table.name().schema(), 9);
-    pad(line, table.name().table(), 16);
-    pad(line, change.operation().name(), 7);
-    RowImage image = change.after().or(change::before).orElseThrow();
-    for (int key : table.primaryKey()) {
-      line.append(table.columnName(key)).append('=').append(text(image, key)).append(' ');
-    }
-    if (change.before().isPresent() && change.after().isPresent()) {
-      RowImage before = change.before().get();
-      RowImage after = change.after().get();
-      int shown = 0;
-      for (int c = 0; c < table.columnCount() && shown < 4; c++) {
-        if (!before.isPresent(c) || !after.isPresent(c)) {
-          continue;
-        }
-        String was = text(before, c);
-        String now = text(after, c);
-        if (!Objects.equals(was, now) && !table.primaryKey().contains(c)) {
-          line.append(table.columnName(c)).append(' ').append(was).append(" -> ").append(now);
-          line.append("  ");
-          shown++;
-        }
-      }
-    } else {
-      int shown = 0;
-      for (int c = 0; c < table.columnCount() && shown < 3; c++) {
-        if (!table.primaryKey().contains(c) && image.isPresent(c) && !image.isNull(c)) {
-          line.append(table.columnName(c)).append('=').append(text(image, c)).append(' ');
-          shown++;
-        }
-      }
-    }
-    return line.toString().stripTrailing();
-  }
-
-  private static String text(RowImage image, int column) {
-    if (image.isNull(column)) {
-      return "NULL";
-    }
-    String text = image.getText(column);
-    return text.length() > 24 ? text.substring(0, 21) + "..." : text;
-  }
-
-  private static void pad(StringBuilder line, String value, int width) {
-    line.append(value);
-    for (int i = value.length(); i < width; i++) {
-      line.append(' ');
-    }
-    line.append(' ');
   }
 }
