@@ -42,6 +42,9 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(stderr);
+    // an embedded ZooKeeper's start-up notice that is logged as a warning but asks nothing of
+    // anyone
+    context.getLogger("org.apache.zookeeper.server.ServerCnxnFactory").setLevel(Level.ERROR);
     context.getLogger("dev.hamal").setLevel(Level.toLevel(setting("HAMAL_LOG_LEVEL"), Level.INFO));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }

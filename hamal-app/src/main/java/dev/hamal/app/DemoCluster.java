@@ -80,8 +80,10 @@ final class DemoCluster implements AutoCloseable {
             .serverId(1)
             // on Ctrl-C the demo stops the simulator and the listeners, then the servers
             .exitGrace(Duration.ofSeconds(60));
-    EmbeddedZooKeeperConfig.Builder zk = EmbeddedZooKeeperConfig.builder();
-    KafkaBrokerConfig.Builder broker = KafkaBrokerConfig.builder();
+    EmbeddedZooKeeperConfig.Builder zk =
+        EmbeddedZooKeeperConfig.builder().exitGrace(Duration.ofSeconds(60));
+    KafkaBrokerConfig.Builder broker =
+        KafkaBrokerConfig.builder().exitGrace(Duration.ofSeconds(60));
     if (dataDir != null) {
       db.dataDir(dataDir.resolve("mariadb-11.4"));
       zk.dataDir(dataDir.resolve("zookeeper"));
@@ -159,6 +161,7 @@ final class DemoCluster implements AutoCloseable {
           Coordinator.connect(
               CoordinatorConfig.builder(zooKeeper.connectString())
                   .sessionTimeout(Duration.ofSeconds(6))
+                  .connectionTimeout(Duration.ofSeconds(5))
                   .build());
       coordinators.add(coordinator);
       if (coordinators.size() == 1) {

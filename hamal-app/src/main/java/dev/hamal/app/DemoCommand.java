@@ -1,6 +1,7 @@
 package dev.hamal.app;
 
 import dev.hamal.binlog.BinlogPosition;
+import dev.hamal.listener.Topics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,21 +21,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hamal demo}: the listener on embedded defaults. Starts an embedded MariaDB 11.4 with
- * row-based binary logging, creates the product-line schemas ({@code topup}, {@code fuelcard},
- * {@code ticket} with sixteen order shards, {@code gamecard}), runs the order simulator through the
- * orders' life cycles, and prints every change the listener decodes from the binlog, live.
+ * {@code hamal demo}: the order center on embedded defaults. Starts an embedded MariaDB 11.4 with
+ * row-based binary logging and the product-line schemas ({@code topup}, {@code fuelcard}, {@code
+ * ticket} with sixteen order shards, {@code gamecard}), an embedded ZooKeeper, a Kafka broker and
+ * two listener instances sharing pipe {@code demo} (the business lines are the example mappings in
+ * {@code business-lines/}); the order simulator writes orders through their life cycles, and the
+ * console prints every unified order change as it arrives in Kafka, with the pipe's owner,
+ * committed position and lag every five seconds.
  *
  * <p>Stopping (Ctrl-C, or {@code --duration}): the simulator finishes its open transactions, the
- * stream stops, the database shuts down; the shutdown hook waits for all of it, so no {@code
- * mariadbd} process outlives the command. Later issues grow this into the whole order center.
+ * listeners hand the pipe off (committing what Kafka acknowledged), then Kafka, ZooKeeper and the
+ * database stop; the servers' own shutdown hooks wait for that, so no process outlives the command.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the listener on an embedded MariaDB while a simulator writes orders of four",
-      "business lines, and print the changes it decodes. Ctrl-C stops everything."
+      "Run the order center on embedded MariaDB, ZooKeeper and Kafka with two listener",
+      "instances while a simulator writes orders of four business lines, and print the",
+      "unified order changes as they arrive in Kafka. Ctrl-C stops everything."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -67,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--json",
-      description = "Print tail's JSON lines instead of the readable summary of each change.")
+      description = "Print each change as its Kafka message (hamal.order-change/1 JSON).")
   boolean json;
 
   @Option(names = "--seed", defaultValue = "1", description = "Simulator seed (default 1).")

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * as far as the JVM is concerned) stops everything and leaves no database process behind.
  */
 class DemoCommandIT {
-  private static final Pattern LISTENING = Pattern.compile("on 127\\.0\\.0\\.1:(\\d+);");
+  private static final Pattern KAFKA_DIR = Pattern.compile("Started kafka-\\S+ \\((\\S+)\\)");
+  private static final Pattern LISTENING = Pattern.compile("on 127\\.0\\.0\\.1:(\\d+), ZooKeeper");
 
   @Test
   void shouldShowLiveChangesOfEveryLineAndLeaveNoDatabaseBehindOnInterrupt(@TempDir Path dir)
@@ -58,15 +59,20 @@ class DemoCommandIT {
           });
       int port = port(read(output));
       assertThat(mariadbdListeningOn(port)).as("the demo's database runs").isTrue();
+      String kafkaDir = kafkaDir(read(output));
+      assertThat(processWith(kafkaDir)).as("the demo's Kafka broker runs").isTrue();
 
+      int linesBeforeStop = read(output).size();
       demo.destroy(); // SIGTERM: the JVM runs its shutdown hooks as for Ctrl-C (SIGINT)
       assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops").isTrue();
       List<String> lines = read(output);
-      assertThat(lines).anyMatch(l -> l.contains("the database is shut down"));
-      assertThat(lines)
-          .as("a clean stop: the listener stops before its server")
+      assertThat(lines).anyMatch(l -> l.contains("the servers are shut down"));
+      assertThat(lines).anyMatch(l -> l.contains("handed off its pipes"));
+      assertThat(lines.subList(linesBeforeStop, lines.size()))
+          .as("a clean stop: the listeners stop before the servers")
           .noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR "));
       assertThat(mariadbdListeningOn(port)).as("no database process is left behind").isFalse();
+      assertThat(processWith(kafkaDir)).as("no Kafka broker is left behind").isFalse();
     } finally {
       demo.destroyForcibly();
     }
@@ -85,6 +91,33 @@ class DemoCommandIT {
       }
     }
     throw new AssertionError("the demo did not say where its database listens: " + lines);
+  }
+
+  private static String kafkaDir(List<String> lines) {
+    for (String line : lines) {
+      Matcher m = KAFKA_DIR.matcher(line);
+      if (m.find()) {
+        return m.group(1);
+      }
+    }
+    throw new AssertionError(
+        "the demo did not say where its Kafka broker keeps its data: " + lines);
+  }
+
+  /** Whether a process with this text on its command line exists. */
+  private static boolean processWith(String text) throws IOException {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .anyMatch(p -> {
+            try {
+              return new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                  .contains(text);
+            } catch (IOException e) {
+              return false; // the process ended meanwhile
+            }
+          });
+    }
   }
 
   /** Whether a mariadbd process with this port on its command line exists. */

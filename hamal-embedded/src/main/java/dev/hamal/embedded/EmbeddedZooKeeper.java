@@ -77,7 +77,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     this.dataDir = dataDir;
     this.temporaryDataDir = temporary;
     this.port = config.port().orElse(0);
-    this.shutdownHook = new Thread(this::shutDown, "hamal-zookeeper-shutdown");
+    this.shutdownHook = new Thread(this::onJvmExit, "hamal-zookeeper-shutdown");
   }
 
   /**
@@ -249,6 +249,15 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
   private String describe() {
     return "zookeeper@" + HOST + ":" + (port == 0 ? "?" : port) + " (" + dataDir + ")";
+  }
+
+  private void onJvmExit() {
+    try {
+      DataDirs.awaitClosed(() -> state == State.CLOSED, config.exitGrace());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    shutDown();
   }
 
   private void shutDown() {

@@ -28,6 +28,9 @@ import java.util.OptionalInt;
  *   <tr><td>{@code startTimeout}</td><td>10 s</td><td>how long a start may take until the server
  *       accepts clients (it takes well under a second; a server that fails inside ZooKeeper's own
  *       thread is only noticed when this passes)</td></tr>
+ *   <tr><td>{@code exitGrace}</td><td>0</td><td>when the JVM exits with the server running, how long
+ *       its shutdown hook waits for the owner to close it first (so that clients hand off their
+ *       work before the server goes)</td></tr>
  *   <tr><td>{@code jvmScoped}</td><td>false</td><td>when true, {@code close()} does nothing and the
  *       server runs until the JVM exits (shared test servers)</td></tr>
  * </table>
@@ -40,6 +43,7 @@ public final class EmbeddedZooKeeperConfig {
   private final Duration minSessionTimeout;
   private final Duration maxSessionTimeout;
   private final Duration startTimeout;
+  private final Duration exitGrace;
   private final boolean jvmScoped;
 
   private EmbeddedZooKeeperConfig(Builder b) {
@@ -49,6 +53,7 @@ public final class EmbeddedZooKeeperConfig {
     this.minSessionTimeout = b.minSessionTimeout;
     this.maxSessionTimeout = b.maxSessionTimeout;
     this.startTimeout = b.startTimeout;
+    this.exitGrace = b.exitGrace;
     this.jvmScoped = b.jvmScoped;
   }
 
@@ -87,6 +92,11 @@ public final class EmbeddedZooKeeperConfig {
     return startTimeout;
   }
 
+  /** How long the JVM-exit hook waits for the owner to close the server before stopping it. */
+  public Duration exitGrace() {
+    return exitGrace;
+  }
+
   /** Whether {@code close()} is a no-op and the server runs until the JVM exits. */
   public boolean jvmScoped() {
     return jvmScoped;
@@ -119,6 +129,7 @@ public final class EmbeddedZooKeeperConfig {
     private Duration minSessionTimeout = Duration.ofSeconds(1);
     private Duration maxSessionTimeout = Duration.ofSeconds(60);
     private Duration startTimeout = Duration.ofSeconds(10);
+    private Duration exitGrace = Duration.ZERO;
     private boolean jvmScoped;
 
     private Builder() {}
@@ -174,6 +185,19 @@ public final class EmbeddedZooKeeperConfig {
     /** How long a start may take until the server accepts clients (positive; default 10 s). */
     public Builder startTimeout(Duration startTimeout) {
       this.startTimeout = positive(startTimeout, "startTimeout");
+      return this;
+    }
+
+    /**
+     * When the JVM exits with the server running, how long (default 0) its shutdown hook waits for
+     * the owner's shutdown to close it, so that clients hand their work off before it goes.
+     */
+    public Builder exitGrace(Duration exitGrace) {
+      Objects.requireNonNull(exitGrace, "exitGrace");
+      if (exitGrace.isNegative()) {
+        throw new IllegalArgumentException("exitGrace must not be negative, was " + exitGrace);
+      }
+      this.exitGrace = exitGrace;
       return this;
     }
 
