@@ -136,7 +136,7 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
       return;
     }
     BinlogSource source = source(definition);
-    Checkpoint start = startCheckpoint(owned, source);
+    Start start = start(owned, source);
     List<String> topics = new ArrayList<>();
     for (var line : pipeLines.lines()) {
       topics.add(config.topics().forLine(line.name()));
@@ -147,7 +147,7 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
         config.producerSettings(),
         topics,
         config.topicPartitions());
-    PublishTracker tracker = new PublishTracker(start);
+    PublishTracker tracker = new PublishTracker(start.checkpoint());
     KafkaPublisher publisher =
         KafkaPublisher.create(
             KafkaPublisher.producerSettings(
@@ -157,7 +157,7 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
             tracker);
     BinlogStream stream =
         BinlogStream.builder(source)
-            .start(StartPosition.at(start.position()))
+            .start(start.position())
             .tables(
                 TableFilter.all()
                     .claimedBy(
@@ -172,7 +172,7 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
             stream,
             publisher,
             tracker,
-            start,
+            start.checkpoint(),
             checkpoint -> owned.commit(position(checkpoint)),
             scheduler,
             config.commitInterval(),
@@ -185,7 +185,7 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
         "pipe {} (epoch {}) starts at {} from {}",
         name,
         owned.token().epoch(),
-        start.position(),
+        start.describe(),
         definition.sourceAddress());
     thread.start();
   }
@@ -256,9 +256,10 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
         PipeRunner runner = r.runner();
         long lagBytes = -1;
         try {
+          BinlogFiles files = BinlogFiles.of(source(r.owned().definition()));
           lagBytes =
-              BinlogFiles.of(source(r.owned().definition()))
-                  .bytesBehind(runner.committed().position());
+              files.bytesBehind(
+                  runner.committed().map(Checkpoint::position).orElse(files.earliest()));
         } catch (BinlogException e) {
           log.debug("pipe {}: cannot read the source's binlog files for the lag", e);
         }
@@ -286,34 +287,40 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
     return source.build();
   }
 
+  /** Where a pipe's stream starts, and the checkpoint that stands for it (none for a GTID set). */
+  private record Start(StartPosition position, Optional<Checkpoint> checkpoint) {
+    String describe() {
+      return checkpoint.map(c -> c.position().toString()).orElse(position.toString());
+    }
+  }
+
   /** The committed position, else the pipe's start resolved against its source. */
-  private Checkpoint startCheckpoint(OwnedPipe owned, BinlogSource source) {
+  private Start start(OwnedPipe owned, BinlogSource source) {
     Optional<PipePosition> committed = owned.committedPosition();
     if (committed.isPresent()) {
       PipePosition p = committed.get();
-      return new Checkpoint(new BinlogPosition(p.file(), p.position()), p.gtidSet());
+      return at(new Checkpoint(new BinlogPosition(p.file(), p.position()), p.gtidSet()));
     }
-    dev.hamal.coordination.StartPosition start = owned.startPosition();
-    BinlogPosition position =
-        switch (start) {
-          case dev.hamal.coordination.StartPosition.Earliest e -> BinlogFiles.of(source).earliest();
-          case dev.hamal.coordination.StartPosition.Latest l -> BinlogFiles.of(source).end();
-          case dev.hamal.coordination.StartPosition.FilePosition f ->
-              new BinlogPosition(f.file(), f.position());
-          case dev.hamal.coordination.StartPosition.Gtid g ->
-              throw new UnsupportedStartException(
-                  "pipe "
-                      + owned.definition().name()
-                      + ": starting at a GTID set is not supported by pipes yet; reset it to a"
-                      + " FILE:POS, earliest or latest");
-          case dev.hamal.coordination.StartPosition.Timestamp t ->
-              throw new UnsupportedStartException(
-                  "pipe "
-                      + owned.definition().name()
-                      + ": starting at a timestamp is not supported by pipes yet; reset it to a"
-                      + " FILE:POS, earliest or latest");
-        };
-    return new Checkpoint(position, Optional.empty());
+    return switch (owned.startPosition()) {
+      case dev.hamal.coordination.StartPosition.Earliest e ->
+          at(new Checkpoint(BinlogFiles.of(source).earliest(), Optional.empty()));
+      case dev.hamal.coordination.StartPosition.Latest l ->
+          at(new Checkpoint(BinlogFiles.of(source).end(), Optional.empty()));
+      case dev.hamal.coordination.StartPosition.FilePosition f ->
+          at(new Checkpoint(new BinlogPosition(f.file(), f.position()), Optional.empty()));
+      case dev.hamal.coordination.StartPosition.Gtid g ->
+          new Start(StartPosition.afterGtids(g.gtidSet()), Optional.empty());
+      case dev.hamal.coordination.StartPosition.Timestamp t ->
+          throw new UnsupportedStartException(
+              "pipe "
+                  + owned.definition().name()
+                  + ": starting at a timestamp is not supported by pipes yet; reset it to a"
+                  + " FILE:POS, a GTID set, earliest or latest");
+    };
+  }
+
+  private static Start at(Checkpoint checkpoint) {
+    return new Start(StartPosition.at(checkpoint.position()), Optional.of(checkpoint));
   }
 
   private PipePosition position(Checkpoint checkpoint) {

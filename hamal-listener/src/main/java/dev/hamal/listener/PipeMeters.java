@@ -72,12 +72,17 @@ final class PipeMeters implements AutoCloseable {
             .tags(tags)
             .register(registry));
     meters.add(
-        Gauge.builder("hamal.pipe.committed.file", runner, r -> fileSequence(r.committed()))
+        Gauge.builder(
+                "hamal.pipe.committed.file",
+                runner,
+                r -> r.committed().map(PipeMeters::fileSequence).orElse(0L))
             .tags(tags)
             .register(registry));
     meters.add(
         Gauge.builder(
-                "hamal.pipe.committed.position", runner, r -> r.committed().position().position())
+                "hamal.pipe.committed.position",
+                runner,
+                r -> r.committed().map(c -> c.position().position()).orElse(0L))
             .tags(tags)
             .register(registry));
   }

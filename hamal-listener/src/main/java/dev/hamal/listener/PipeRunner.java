@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ public final class PipeRunner {
   private final ScheduledExecutorService scheduler;
   private final Duration commitInterval;
   private final Clock clock;
-  private final AtomicReference<Checkpoint> committed;
+  private final AtomicReference<Optional<Checkpoint>> committed;
   private final AtomicReference<RuntimeException> commitFailure = new AtomicReference<>();
   private volatile Instant lastCommitTime;
   private volatile boolean idle;
@@ -60,7 +61,7 @@ public final class PipeRunner {
       BinlogStream stream,
       KafkaPublisher publisher,
       PublishTracker tracker,
-      Checkpoint start,
+      Optional<Checkpoint> start,
       CheckpointStore store,
       ScheduledExecutorService scheduler,
       Duration commitInterval,
@@ -115,7 +116,10 @@ public final class PipeRunner {
     if (failure != null) {
       throw failure;
     }
-    log.info("pipe {} stopped at {}", name, committed.get().position());
+    log.info(
+        "pipe {} stopped at {}",
+        name,
+        committed.get().map(c -> c.position().toString()).orElse("its start (nothing committed)"));
   }
 
   /** Asks the pipe to stop; {@link #run()} returns once it committed what was acknowledged. */
@@ -123,8 +127,8 @@ public final class PipeRunner {
     stream.close();
   }
 
-  /** The last checkpoint committed to the store. */
-  public Checkpoint committed() {
+  /** The last checkpoint committed to the store (or started from), once there is one. */
+  public Optional<Checkpoint> committed() {
     return committed.get();
   }
 
@@ -176,9 +180,9 @@ public final class PipeRunner {
     if (commitFailure.get() != null) {
       return; // refused once (fenced): never write again
     }
-    Checkpoint next = tracker.committable();
-    if (!next.equals(committed.get())) {
-      store.commit(next);
+    Optional<Checkpoint> next = tracker.committable();
+    if (next.isPresent() && !next.equals(committed.get())) {
+      store.commit(next.get());
       committed.set(next);
     }
   }

@@ -39,10 +39,11 @@ final class PublishTracker {
   private RuntimeException failure;
 
   /**
-   * @param start the checkpoint the pipe started from, committable until something newer is
+   * @param start the checkpoint the pipe started from, committable until something newer is; empty
+   *     when the stream starts at a GTID set and the first checkpoint is its first commit
    */
-  PublishTracker(Checkpoint start) {
-    this.committable = start;
+  PublishTracker(Optional<Checkpoint> start) {
+    this.committable = start.orElse(null);
   }
 
   /** Reserves the next sequence number for a record about to be sent. */
@@ -128,10 +129,10 @@ final class PublishTracker {
     }
   }
 
-  /** The newest checkpoint every record before which was acknowledged. */
-  Checkpoint committable() {
+  /** The newest checkpoint every record before which was acknowledged, once there is one. */
+  Optional<Checkpoint> committable() {
     synchronized (lock) {
-      return committable;
+      return Optional.ofNullable(committable);
     }
   }
 

@@ -270,8 +270,50 @@ class PipeIT {
     assertThat(instance.runningPipes()).doesNotContain(pipe);
   }
 
+  @Test
+  void shouldStartAfterAGtidSetAndCommitPositionsFromItsFirstTransaction() throws Exception {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO "
+              + schema
+              + ".orders_00 VALUES (1, 7, 0, 1.00, '2026-11-24 10:00:00', NULL)");
+    }
+    String executed;
+    try (Connection c = admin();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+      r.next();
+      executed = r.getString(1);
+    }
+    addPipe(StartPosition.gtid(executed));
+    startInstance();
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      s.execute("UPDATE " + schema + ".orders_00 SET status = 1 WHERE id = 1");
+    }
+
+    List<OrderChange> changes = consume(topicOfLine(), 1);
+    assertThat(changes)
+        .as("only what came after the GTID set")
+        .extracting(OrderChange::operation)
+        .containsExactly(OrderChange.Operation.UPDATE);
+    String end = masterStatus();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> {
+          PipePosition committed = coordinator.positions().read(pipe).orElseThrow();
+          assertThat(committed.file() + ":" + committed.position()).isEqualTo(end);
+        });
+  }
+
   private void addPipe(String start) {
     int colon = start.lastIndexOf(':');
+    addPipe(
+        StartPosition.at(start.substring(0, colon), Long.parseLong(start.substring(colon + 1))));
+  }
+
+  private void addPipe(StartPosition start) {
     coordinator
         .pipes()
         .add(
@@ -281,9 +323,7 @@ class PipeIT {
                 .passwordRef("env:" + PASSWORD_VARIABLE)
                 .serverId(20_000 + SEQUENCE.get())
                 .businessLines(List.of("shop_" + lineSuffix()))
-                .start(
-                    StartPosition.at(
-                        start.substring(0, colon), Long.parseLong(start.substring(colon + 1))))
+                .start(start)
                 .build());
   }
 

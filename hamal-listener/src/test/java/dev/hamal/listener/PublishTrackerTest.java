@@ -19,38 +19,38 @@ class PublishTrackerTest {
 
   @Test
   void shouldNotCommitATransactionBeforeEveryRecordOfItIsAcknowledged() {
-    PublishTracker tracker = new PublishTracker(at(4));
+    PublishTracker tracker = new PublishTracker(Optional.of(at(4)));
     long a = tracker.handOut();
     long b = tracker.handOut();
     tracker.transactionEnded(at(100));
 
     tracker.acknowledged(b);
-    assertThat(tracker.committable()).isEqualTo(at(4));
+    assertThat(tracker.committable()).contains(at(4));
 
     tracker.acknowledged(a);
-    assertThat(tracker.committable()).isEqualTo(at(100));
+    assertThat(tracker.committable()).contains(at(100));
     assertThat(tracker.inFlight()).isZero();
   }
 
   @Test
   void shouldNotCommitALaterTransactionWhileAnEarlierOneIsUnacknowledged() {
-    PublishTracker tracker = new PublishTracker(at(4));
+    PublishTracker tracker = new PublishTracker(Optional.of(at(4)));
     long first = tracker.handOut();
     tracker.transactionEnded(at(100));
     long second = tracker.handOut();
     tracker.transactionEnded(at(200));
 
     tracker.acknowledged(second);
-    assertThat(tracker.committable()).isEqualTo(at(4));
+    assertThat(tracker.committable()).contains(at(4));
     assertThat(tracker.pendingTransactions()).isEqualTo(2);
 
     tracker.acknowledged(first);
-    assertThat(tracker.committable()).isEqualTo(at(200));
+    assertThat(tracker.committable()).contains(at(200));
   }
 
   @Test
   void shouldNeverCommitPastAFailedRecord() {
-    PublishTracker tracker = new PublishTracker(at(4));
+    PublishTracker tracker = new PublishTracker(Optional.of(at(4)));
     long failed = tracker.handOut();
     tracker.transactionEnded(at(100));
     long later = tracker.handOut();
@@ -59,28 +59,28 @@ class PublishTrackerTest {
     tracker.failed(failed, new IllegalStateException("broker gone"));
     tracker.acknowledged(later);
 
-    assertThat(tracker.committable()).isEqualTo(at(4));
+    assertThat(tracker.committable()).contains(at(4));
     assertThat(tracker.failure()).get().hasToString("java.lang.IllegalStateException: broker gone");
   }
 
   @Test
   void shouldMakeAnIdleCheckpointCommittableOnceEarlierRecordsAreAcknowledged() {
-    PublishTracker tracker = new PublishTracker(at(4));
+    PublishTracker tracker = new PublishTracker(Optional.of(at(4)));
     long a = tracker.handOut();
     tracker.transactionEnded(at(100));
     tracker.idle(at(150));
-    assertThat(tracker.committable()).isEqualTo(at(4));
+    assertThat(tracker.committable()).contains(at(4));
 
     tracker.acknowledged(a);
-    assertThat(tracker.committable()).isEqualTo(at(150));
+    assertThat(tracker.committable()).contains(at(150));
 
     tracker.idle(at(300));
-    assertThat(tracker.committable()).as("nothing in flight").isEqualTo(at(300));
+    assertThat(tracker.committable()).as("nothing in flight").contains(at(300));
   }
 
   @Test
   void shouldRejectAnAcknowledgementOfARecordNeverHandedOutOrAcknowledgedTwice() {
-    PublishTracker tracker = new PublishTracker(at(4));
+    PublishTracker tracker = new PublishTracker(Optional.of(at(4)));
     long a = tracker.handOut();
     tracker.acknowledged(a);
 
@@ -97,7 +97,7 @@ class PublishTrackerTest {
   void shouldAlwaysCommitTheNewestFullyAcknowledgedTransactionWhateverTheAckOrder() {
     for (long seed = 0; seed < 50; seed++) {
       Random random = new Random(seed);
-      PublishTracker tracker = new PublishTracker(at(4));
+      PublishTracker tracker = new PublishTracker(Optional.of(at(4)));
       List<long[]> ends = new ArrayList<>(); // {boundary, position}
       List<Long> records = new ArrayList<>();
       int transactions = 1 + random.nextInt(300);
@@ -129,9 +129,9 @@ class PublishTrackerTest {
             expected = end[1];
           }
         }
-        assertThat(tracker.committable()).as("seed %d", seed).isEqualTo(at(expected));
+        assertThat(tracker.committable()).as("seed %d", seed).contains(at(expected));
       }
-      assertThat(tracker.committable()).isEqualTo(at(transactions * 10L));
+      assertThat(tracker.committable()).contains(at(transactions * 10L));
       assertThat(tracker.inFlight()).isZero();
     }
   }
