@@ -8,8 +8,10 @@ import dev.hamal.binlog.TableSchema;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -68,6 +70,10 @@ public final class TableDecoder implements BinlogTable {
   final String[][] labels; // null entries when unknown
   private final ColumnType[] types;
   private final String[] names;
+
+  /** Ordinals by exact name and by lower-case name: ordinalOf runs for every mapped value. */
+  private final Map<String, Integer> ordinals;
+
   private final int[] scales;
   private final List<Integer> primaryKey;
   private final boolean namesKnown;
@@ -105,6 +111,7 @@ public final class TableDecoder implements BinlogTable {
       plan(i, known == null ? null : known.column(i));
     }
     this.namesKnown = map.hasColumnNames() || known != null;
+    this.ordinals = ordinals(names);
     this.primaryKey = primaryKey(map, known);
   }
 
@@ -429,12 +436,23 @@ public final class TableDecoder implements BinlogTable {
 
   @Override
   public int ordinalOf(String columnName) {
-    for (int i = 0; i < columns; i++) {
-      if (names[i].equalsIgnoreCase(columnName)) {
-        return i;
-      }
+    Integer ordinal = ordinals.get(columnName);
+    if (ordinal == null) {
+      ordinal = ordinals.get(columnName.toLowerCase(Locale.ROOT));
     }
-    return -1;
+    return ordinal == null ? -1 : ordinal;
+  }
+
+  /** Exact names first; lower-case names for case-insensitive lookups (the first column wins). */
+  private static Map<String, Integer> ordinals(String[] names) {
+    Map<String, Integer> byName = new HashMap<>(names.length * 4);
+    for (int i = 0; i < names.length; i++) {
+      byName.putIfAbsent(names[i], i);
+    }
+    for (int i = 0; i < names.length; i++) {
+      byName.putIfAbsent(names[i].toLowerCase(Locale.ROOT), i);
+    }
+    return byName;
   }
 
   @Override
