@@ -69,13 +69,12 @@ import picocli.CommandLine.Option;
  * <p><b>Steady.</b> A second, temporary MariaDB 10.11 with a copy of the topup line's tables; a
  * pipe from its current end, one listener process; a {@link SteadyWriter} writes orders at a fixed
  * rate, recording each change's commit time (when {@code COMMIT} returned), and a consumer in this
- * JVM reads the topic and records when each change arrived. Latency of a change = arrival at the
- * consumer minus commit. The producer's acknowledgement happens in the listener process and cannot
- * be observed from here without changing the listener; a record is readable once the broker has
- * appended it and advanced the high watermark, which with one broker and {@code acks=all} is when
- * the broker answers the producer, so arrival at a consumer that is always polling is an upper
- * bound of commit-to-acknowledged by the fetch's delivery time. The Kafka record's CreateTime (when
- * the listener handed it to the producer) is reported too, as a lower bound.
+ * JVM reads the topic. The latency of a change runs from its commit to its acknowledgement: the
+ * topic is created with {@code message.timestamp.type=LogAppendTime}, so each record carries the
+ * time the broker appended it, which with one broker and {@code acks=all} is when the broker
+ * answers the producer (the producer's callback runs in the listener process and cannot be seen
+ * from here without changing the listener). When the consumer received the change is reported too:
+ * what a downstream processor sees.
  *
  * <p>Threads: the calling thread runs everything but the steady phase's consumer (one thread) and
  * the RSS samplers. Failures of a child process are thrown with the tail of its log.
@@ -449,7 +448,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
       String url =
           server.jdbcUrl("")
               + (server.jdbcUrl("").contains("?") ? "&" : "?")
-              + "useAffectedRows=true";
+              + "useServerPrepStmts=false&cachePrepStmts=false&useAffectedRows=true";
       try (Connection c =
           DriverManager.getConnection(url, server.adminUser(), server.adminPassword())) {
         ProductLines.create(c, ProductLine.TOPUP, schema);
@@ -458,7 +457,13 @@ final class PipelineBenchCommand implements Callable<Integer> {
         String template = namespace.replace('-', '.') + ".{line}";
         String deadLetters = namespace.replace('-', '.') + ".dead-letters";
         String topic = template.replace("{line}", "topup");
-        createTopics(kafka, List.of(topic, deadLetters), 6);
+        // the broker stamps each record with the time it appended it: with one broker and
+        // acks=all that is when it acknowledges the record to the producer
+        createTopics(
+            kafka,
+            List.of(topic, deadLetters),
+            6,
+            Map.of("message.timestamp.type", "LogAppendTime"));
         out.printf(
             Locale.ROOT,
             "%nsteady    : %,d row changes/s (%d per transaction: 1/4 inserts, 3/4 status"
@@ -474,10 +479,10 @@ final class PipelineBenchCommand implements Callable<Integer> {
             commitIntervalMillis);
         out.println(
             "latency   : per row change, from the wall-clock time its COMMIT returned to the"
-                + " writer, to (1) the time a consumer in the benchmark's JVM received it"
-                + " (always polling, fetch.max.wait.ms=5; an upper bound of Kafka acknowledgement)"
-                + " and (2) the record's CreateTime (when the listener handed it to the producer;"
-                + " ms resolution; a lower bound). Same machine, same clock.");
+                + " writer, to (1) the record's LogAppendTime: when the broker appended it, which"
+                + " with one broker and acks=all is when it acknowledges it to the listener's"
+                + " producer (ms resolution) and (2) when a consumer in the benchmark's JVM"
+                + " received it (always polling, fetch.max.wait.ms=5). Same machine, same clock.");
         out.flush();
         try (Coordinator coordinator = coordinator(zooKeeper, namespace);
             LatencyConsumer consumer = new LatencyConsumer(kafka.bootstrapServers(), topic)) {
@@ -562,16 +567,23 @@ final class PipelineBenchCommand implements Callable<Integer> {
         listener.peakRssKiB() / 1024,
         consumer.duplicates());
     out.printf("%-44s %9s %9s %9s %9s%n", "latency (ms)", "p50", "p99", "p99.9", "max");
-    printLatency("commit -> received by a consumer (upper bd)", r);
-    printLatency("commit -> CreateTime (lower bound)", k);
-    double p99 = r.length == 0 ? Double.NaN : percentile(r, 0.99) / 1000.0;
-    boolean met = missing == 0 && r.length > 0 && p99 <= TARGET_P99_MILLIS;
+    printLatency("(1) commit -> acknowledged (LogAppendTime)", k);
+    printLatency("(2) commit -> received by a consumer", r);
+    double p99 = k.length == 0 ? Double.NaN : percentile(k, 0.99) / 1000.0;
+    boolean rateHeld = written.rows() / seconds >= 0.95 * steadyRate;
+    boolean met = rateHeld && missing == 0 && k.length > 0 && p99 <= TARGET_P99_MILLIS;
     out.printf(
         Locale.ROOT,
-        "target    : p99 <= %.0f ms under %,d rows/s (judged on the upper bound): %s%n",
+        "target    : p99 commit -> acknowledged <= %.0f ms under %,d rows/s: %s%s%n",
         TARGET_P99_MILLIS,
         steadyRate,
-        met ? "MET" : "MISSED");
+        met ? "MET" : "MISSED",
+        rateHeld
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " (and not measured at the target rate: the writer reached %,.0f rows/s)",
+                written.rows() / seconds));
     return met;
   }
 
@@ -603,7 +615,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
   /**
    * Reads one topic from its beginning, always polling, and records for every order change the time
-   * it arrived and its CreateTime, keyed by {@link SteadyWriter#changeKey}. One thread.
+   * it arrived and the broker's append time, keyed by {@link SteadyWriter#changeKey}. One thread.
    */
   private static final class LatencyConsumer implements AutoCloseable {
     private final String bootstrapServers;
@@ -747,13 +759,15 @@ final class PipelineBenchCommand implements Callable<Integer> {
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
   }
 
-  private static void createTopics(KafkaBroker kafka, List<String> topics, int partitions)
+  private static void createTopics(
+      KafkaBroker kafka, List<String> topics, int partitions, Map<String, String> configs)
       throws Exception {
     try (Admin admin = admin(kafka)) {
       admin
           .createTopics(
               topics.stream()
-                  .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty()))
+                  .map(t ->
+                      new NewTopic(t, Optional.of(partitions), Optional.empty()).configs(configs))
                   .toList())
           .all()
           .get(60, TimeUnit.SECONDS);
