@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       GenerateCommand.class,
       ListenerBenchCommand.class,
+      PipelineBenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchMain implements Runnable {

@@ -138,53 +138,9 @@ final class ListenerBenchCommand implements Callable<Integer> {
    * --data-dir}, generates the workload there the first time, and measures it.
    */
   private int onEmbeddedServer() throws Exception {
-    Path dir =
-        dataDir != null
-            ? dataDir
-            : Path.of(System.getProperty("user.home"), ".cache", "hamal", "bench");
-    Files.createDirectories(dir);
-    Path manifestFile = dir.resolve("workload-" + rows + ".json");
-    MariaDbServerConfig config =
-        // Debian's MariaDB 10.11: its mariadb-binlog (the floor) refuses to read from 11.4
-        MariaDbServerConfig.builder(MariaDbServer.Distribution.SYSTEM)
-            .dataDir(dir.resolve("mariadb-10.11"))
-            .serverId(42)
-            .serverArgs(List.of("--innodb-buffer-pool-size=1G", "--max-connections=200"))
-            .build();
-    try (MariaDbServer server = MariaDbServer.start(config)) {
-      WorkloadResult workload = null;
-      if (Files.exists(manifestFile)) {
-        workload = WorkloadManifest.read(manifestFile);
-        if (!rangeExists(server, workload)) {
-          out.println(
-              "workload manifest " + manifestFile + " does not match the server; regenerating");
-          workload = null;
-        }
-      }
-      if (workload == null) {
-        out.printf(
-            Locale.ROOT,
-            "generating the workload (%,d row changes) into %s; this runs once%n",
-            rows,
-            server.name());
-        out.flush();
-        MariaDbDataSource dataSource = new MariaDbDataSource(server.jdbcUrl(""));
-        dataSource.setUser(server.adminUser());
-        dataSource.setPassword(server.adminPassword());
-        WorkloadConfig defaults = WorkloadConfig.defaults();
-        WorkloadConfig wanted =
-            new WorkloadConfig(
-                defaults.seed(), rows, defaults.connections(), defaults.schemaPrefix(), false);
-        workload =
-            new WorkloadGenerator(
-                    dataSource,
-                    wanted,
-                    System::nanoTime,
-                    Thread.ofPlatform().factory(),
-                    (done, total, elapsed) -> {})
-                .run();
-        WorkloadManifest.write(workload, manifestFile);
-      }
+    Path dir = dataDir != null ? dataDir : defaultDataDir();
+    try (MariaDbServer server = MariaDbServer.start(cachedServerConfig(dir))) {
+      WorkloadResult workload = cachedWorkload(server, dir, rows, out);
       Properties described = new Properties();
       describe(workload, described);
       return measure(
@@ -196,6 +152,65 @@ final class ListenerBenchCommand implements Callable<Integer> {
           workload.to(),
           described);
     }
+  }
+
+  /** {@code ~/.cache/hamal/bench}: where the embedded server's data and the manifests live. */
+  static Path defaultDataDir() {
+    return Path.of(System.getProperty("user.home"), ".cache", "hamal", "bench");
+  }
+
+  /** Debian's MariaDB 10.11 on the data directory kept in {@code dir}. */
+  static MariaDbServerConfig cachedServerConfig(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    // Debian's MariaDB 10.11: its mariadb-binlog (the floor) refuses to read from 11.4
+    return MariaDbServerConfig.builder(MariaDbServer.Distribution.SYSTEM)
+        .dataDir(dir.resolve("mariadb-10.11"))
+        .serverId(42)
+        .serverArgs(List.of("--innodb-buffer-pool-size=1G", "--max-connections=200"))
+        .build();
+  }
+
+  /**
+   * The workload of {@code rows} row changes on {@code server}, from its manifest in {@code dir}
+   * when the server still holds its binlog range, else generated now (once) and recorded.
+   */
+  static WorkloadResult cachedWorkload(MariaDbServer server, Path dir, long rows, PrintStream out)
+      throws Exception {
+    Path manifestFile = dir.resolve("workload-" + rows + ".json");
+    WorkloadResult workload = null;
+    if (Files.exists(manifestFile)) {
+      workload = WorkloadManifest.read(manifestFile);
+      if (!rangeExists(server, workload)) {
+        out.println(
+            "workload manifest " + manifestFile + " does not match the server; regenerating");
+        workload = null;
+      }
+    }
+    if (workload == null) {
+      out.printf(
+          Locale.ROOT,
+          "generating the workload (%,d row changes) into %s; this runs once%n",
+          rows,
+          server.name());
+      out.flush();
+      MariaDbDataSource dataSource = new MariaDbDataSource(server.jdbcUrl(""));
+      dataSource.setUser(server.adminUser());
+      dataSource.setPassword(server.adminPassword());
+      WorkloadConfig defaults = WorkloadConfig.defaults();
+      WorkloadConfig wanted =
+          new WorkloadConfig(
+              defaults.seed(), rows, defaults.connections(), defaults.schemaPrefix(), false);
+      workload =
+          new WorkloadGenerator(
+                  dataSource,
+                  wanted,
+                  System::nanoTime,
+                  Thread.ofPlatform().factory(),
+                  (done, total, elapsed) -> {})
+              .run();
+      WorkloadManifest.write(workload, manifestFile);
+    }
+    return workload;
   }
 
   private static boolean rangeExists(MariaDbServer server, WorkloadResult workload)
@@ -217,7 +232,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static void describe(WorkloadResult result, Properties into) {
+  static void describe(WorkloadResult result, Properties into) {
     into.setProperty("inserts", Long.toString(result.inserts()));
     into.setProperty("updates", Long.toString(result.updates()));
     into.setProperty("deletes", Long.toString(result.deletes()));
@@ -245,22 +260,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
         rs.next();
         serverVersion = rs.getString(1);
       }
-      rangeBytes = 0;
-      try (ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
-        while (rs.next()) {
-          String name = rs.getString(1);
-          long size = rs.getLong(2);
-          BinlogPosition first = new BinlogPosition(name, 4);
-          BinlogPosition last = new BinlogPosition(name, Math.max(4, size));
-          if (last.compareTo(start) < 0 || first.compareTo(end) > 0) {
-            continue;
-          }
-          files.add(name);
-          long lo = name.equals(start.file()) ? start.position() : 4;
-          long hi = name.equals(end.file()) ? end.position() : size;
-          rangeBytes += Math.max(0, hi - lo);
-        }
-      }
+      rangeBytes = rangeBytes(s, start, end, files);
     }
 
     Path jar =
@@ -383,6 +383,31 @@ final class ListenerBenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The binlog bytes between {@code start} and {@code end} on the server; the files they span are
+   * added to {@code files}.
+   */
+  static long rangeBytes(Statement s, BinlogPosition start, BinlogPosition end, List<String> files)
+      throws java.sql.SQLException {
+    long bytes = 0;
+    try (ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+      while (rs.next()) {
+        String name = rs.getString(1);
+        long size = rs.getLong(2);
+        BinlogPosition first = new BinlogPosition(name, 4);
+        BinlogPosition last = new BinlogPosition(name, Math.max(4, size));
+        if (last.compareTo(start) < 0 || first.compareTo(end) > 0) {
+          continue;
+        }
+        files.add(name);
+        long lo = name.equals(start.file()) ? start.position() : 4;
+        long hi = name.equals(end.file()) ? end.position() : size;
+        bytes += Math.max(0, hi - lo);
+      }
+    }
+    return bytes;
+  }
+
   private static String require(Properties p, String key) {
     String v = p.getProperty(key);
     if (v == null) {
@@ -391,7 +416,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
     return v;
   }
 
-  private static String describeCounts(Properties workload) {
+  static String describeCounts(Properties workload) {
     if (!workload.containsKey("inserts")) {
       return "";
     }
@@ -420,7 +445,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
     }
   }
 
-  private Measurement runOnce(List<String> command, String password)
+  static Measurement runOnce(List<String> command, String password)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("HAMAL_BENCH_PASSWORD", password);
@@ -477,7 +502,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
     }
   }
 
-  private record Measurement(double wallSeconds, long peakRssKiB, String result, long rows) {}
+  record Measurement(double wallSeconds, long peakRssKiB, String result, long rows) {}
 
   private static final class Contender {
     final String label;
@@ -508,7 +533,7 @@ final class ListenerBenchCommand implements Callable<Integer> {
   }
 
   /** Polls a process's VmHWM (peak resident set) from /proc while it runs. */
-  private static final class RssSampler {
+  static final class RssSampler {
     private final long pid;
     private volatile boolean running = true;
     private volatile long peak;
