@@ -48,8 +48,9 @@ import java.util.stream.Collectors;
  * names; the two configs validate again when built (cross-key rules such as {@code
  * zookeeper.retry.max-sleep >= base-sleep} are reported from there, prefixed with the file).
  *
- * <p>Values are immutable; passwords never appear here (pipes reference them in ZooKeeper as {@code
- * env:VAR} or {@code file:PATH}), so the settings may be logged as they are.
+ * <p>Values are immutable. Source passwords are never here (pipes reference them in ZooKeeper as
+ * {@code env:VAR} or {@code file:PATH}); producer settings may hold credentials ({@code
+ * sasl.jaas.config}, {@code ssl.*.password}), so only their names are ever logged.
  *
  * @param file the file read (absolute)
  * @param instanceId {@code instance-id}
