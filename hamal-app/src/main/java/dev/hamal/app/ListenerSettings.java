@@ -283,6 +283,30 @@ record ListenerSettings(
         metricsPort);
   }
 
+  /** Every setting but the producer settings' values, which may be credentials. */
+  @Override
+  public String toString() {
+    return "ListenerSettings[file=%s, instanceId=%s, zookeeper=%s/%s, kafka=%s, producer=%s, topics=%s|%s, partitions=%d, businessLines=%s, commit=%s, status=%s, stop=%s, decodeThreads=%d, sourceTls=%s, metrics=%s:%d]"
+        .formatted(
+            file,
+            instanceId,
+            coordination.connectString(),
+            coordination.namespace(),
+            kafkaBootstrapServers,
+            producer.keySet(),
+            topicTemplate,
+            deadLetterTopic,
+            topicPartitions,
+            businessLines,
+            commitInterval,
+            statusInterval,
+            stopTimeout,
+            decodeThreads,
+            sourceTls,
+            metricsHost,
+            metricsPort);
+  }
+
   /** The listener instance's settings; {@code metricsUrl} is what the instance registers. */
   ListenerConfig listenerConfig(Optional<URI> metricsUrl) {
     ListenerConfig.Builder b =

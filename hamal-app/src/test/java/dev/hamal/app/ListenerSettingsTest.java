@@ -337,6 +337,12 @@ class ListenerSettingsTest {
   }
 
   @Test
+  void shouldNotShowProducerSettingValuesWhenPrinted() {
+    ListenerSettings s = parse(MINIMAL + "  producer: { sasl.jaas.config: 'secret-jaas' }\n");
+    assertThat(s.toString()).contains("sasl.jaas.config").doesNotContain("secret-jaas");
+  }
+
+  @Test
   void shouldNameTheEnvironmentVariableOfAKey() {
     assertThat(ListenerSettings.envName("kafka.bootstrap-servers"))
         .isEqualTo("HAMAL_KAFKA_BOOTSTRAP_SERVERS");
