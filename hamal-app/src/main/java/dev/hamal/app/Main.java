@@ -1,7 +1,10 @@
 package dev.hamal.app;
 
 import dev.hamal.binlog.BinlogException;
+import dev.hamal.coordination.CoordinationException;
+import dev.hamal.order.MappingException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +14,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Hamal: a virtual order center built on the binlogs of product-line databases.",
-    subcommands = {DemoCommand.class, TailCommand.class, CatchupCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ListenerCommand.class,
+      PipeCommand.class,
+      TailCommand.class,
+      CatchupCommand.class
+    })
 public final class Main implements Runnable {
   private Main() {}
 
@@ -42,17 +51,45 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main(), factory);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      if (e instanceof IllegalArgumentException) {
-        err.println("hamal " + commandLine.getCommandName() + ": " + e.getMessage());
-        return 2;
+      String command = commandLine.getCommandSpec().qualifiedName();
+      int status = exitStatus(e);
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      err.println(command + ": " + (status == 1 && !expected(e) ? e.toString() : message));
+      if (debug()) {
+        e.printStackTrace(err);
       }
-      if (e instanceof BinlogException) {
-        err.println("hamal " + commandLine.getCommandName() + ": " + e.getMessage());
-        return 1;
-      }
-      throw e;
+      err.flush();
+      return status;
     });
     return cli;
+  }
+
+  /**
+   * 2 for a wrong option, file or value (the user must change the command or the configuration); 1
+   * for a failure at run time (a server refused, could not be reached, a pipe is in the wrong
+   * state).
+   */
+  private static int exitStatus(Exception e) {
+    return e instanceof IllegalArgumentException || e instanceof MappingException ? 2 : 1;
+  }
+
+  /** Failures whose message is written for the user; others are shown with their type. */
+  private static boolean expected(Exception e) {
+    return e instanceof BinlogException
+        || e instanceof CoordinationException
+        || e instanceof UncheckedIOException;
+  }
+
+  /** Whether {@code HAMAL_LOG_LEVEL} (property or variable) asks for DEBUG or TRACE. */
+  static boolean debug() {
+    String level = System.getProperty("HAMAL_LOG_LEVEL");
+    if (level == null) {
+      level = System.getenv("HAMAL_LOG_LEVEL");
+    }
+    return level != null
+        && (level.equalsIgnoreCase("DEBUG")
+            || level.equalsIgnoreCase("TRACE")
+            || level.equalsIgnoreCase("ALL"));
   }
 
   @Override
