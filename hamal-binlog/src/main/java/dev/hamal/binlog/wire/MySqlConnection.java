@@ -298,7 +298,10 @@ public final class MySqlConnection implements AutoCloseable {
             ? "no answer within the connect timeout of " + source.connectTimeout()
             : e.toString();
     return new BinlogConnectionException(
-        source.name(), null, "cannot connect and log in: " + what, e);
+        source.name(),
+        null,
+        "cannot connect and log in to " + source.host() + ":" + source.port() + ": " + what,
+        e);
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
