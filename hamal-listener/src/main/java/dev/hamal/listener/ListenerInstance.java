@@ -310,12 +310,15 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
           at(new Checkpoint(new BinlogPosition(f.file(), f.position()), Optional.empty()));
       case dev.hamal.coordination.StartPosition.Gtid g ->
           new Start(StartPosition.afterGtids(g.gtidSet()), Optional.empty());
-      case dev.hamal.coordination.StartPosition.Timestamp t ->
+      case dev.hamal.coordination.StartPosition.Timestamp t -> {
+        try {
+          yield at(new Checkpoint(TimestampStart.resolve(source, t.at()), Optional.empty()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
           throw new UnsupportedStartException(
-              "pipe "
-                  + owned.definition().name()
-                  + ": starting at a timestamp is not supported by pipes yet; reset it to a"
-                  + " FILE:POS, a GTID set, earliest or latest");
+              "pipe " + owned.definition().name() + ": interrupted resolving " + t.text());
+        }
+      }
     };
   }
 

@@ -307,6 +307,38 @@ class PipeIT {
         });
   }
 
+  @Test
+  void shouldStartAtTheBinlogFileThatHoldsATimestamp() throws Exception {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO "
+              + schema
+              + ".orders_00 VALUES (1, 7, 0, 1.00, '2026-11-24 10:00:00', NULL)");
+      s.execute("FLUSH BINARY LOGS");
+      s.execute(
+          "INSERT INTO "
+              + schema
+              + ".orders_00 VALUES (2, 7, 0, 2.00, '2026-11-24 10:00:00', NULL)");
+    }
+    // binlog commit times have whole seconds: a time one second on is after the second insert
+    addPipe(StartPosition.timestamp(java.time.Instant.now().plusSeconds(1)));
+    startInstance();
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO "
+              + schema
+              + ".orders_00 VALUES (3, 7, 0, 3.00, '2026-11-24 10:00:00', NULL)");
+    }
+
+    List<OrderChange> changes = consume(topicOfLine(), 2);
+    assertThat(changes)
+        .as("the newest file begins before the time: it is read from its start, the older is not")
+        .extracting(OrderChange::orderId)
+        .containsExactly("shop_" + lineSuffix() + ":2", "shop_" + lineSuffix() + ":3");
+  }
+
   private void addPipe(String start) {
     int colon = start.lastIndexOf(':');
     addPipe(
