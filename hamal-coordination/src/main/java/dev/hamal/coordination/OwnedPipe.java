@@ -42,6 +42,14 @@ public interface OwnedPipe {
   void reportStatus(PipeState state, PipeMetrics metrics);
 
   /**
+   * Reports progress with a note an operator should see while the pipe still runs (e.g. "retrying:
+   * cannot connect to ..."); shown as the status's reason.
+   *
+   * @throws FencedException when the ownership is no longer valid
+   */
+  void reportStatus(PipeState state, PipeMetrics metrics, Optional<String> note);
+
+  /**
    * Marks the pipe FAILED with a reason an operator can act on (purged position, schema mismatch,
    * unreachable source) and releases it; it is not assigned again until an operator resumes or
    * resets it. {@link PipeLifecycle#stop} with {@link StopReason#FAILED} follows. When the

@@ -98,13 +98,18 @@ final class Ownership implements OwnedPipe {
 
   @Override
   public void reportStatus(PipeState state, PipeMetrics metrics) {
+    reportStatus(state, metrics, Optional.empty());
+  }
+
+  @Override
+  public void reportStatus(PipeState state, PipeMetrics metrics, Optional<String> note) {
     if (state != PipeState.STARTING && state != PipeState.RUNNING) {
       throw new IllegalArgumentException(
           "an owner reports STARTING or RUNNING; use fail(reason) for FAILED, was " + state);
     }
     checkValid("report status " + state);
     List<CuratorOp> ops = positions.guard(token);
-    ops.add(coordinator.statusWrite(token, state, Optional.empty(), metrics));
+    ops.add(coordinator.statusWrite(token, state, note, metrics));
     try {
       positions.fenced(token, "report status " + state, ops);
     } catch (FencedException e) {

@@ -49,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * <p>Failure policy: a pipe whose failure an operator must fix (a purged start position, a mapping
  * that does not fit its table, Kafka not acknowledging after the producer's retries, a source
  * refusing the credentials) is marked FAILED with the reason, visible in {@code hamal pipe list},
- * and logged as an error; other pipes keep running. Losing the ownership (fenced, session lost) is
- * not a pipe failure: the pipe just stops here, and its new owner resumes from the committed
- * position. Connection problems with the source are retried inside the stream, with back-off.
+ * and logged as an error; other pipes keep running. So is a source that cannot be reached when a
+ * pipe without a committed position starts (earliest, latest and timestamps are resolved on it).
+ * Losing the ownership (fenced, session lost) is not a pipe failure: the pipe just stops here, and
+ * its new owner resumes from the committed position. Connection problems of a running pipe are
+ * retried inside the stream, with back-off; meanwhile its status says "retrying" and why.
  *
  * <p>Threads: lifecycle callbacks come on the coordinator's callback thread; each pipe runs on a
  * thread named {@code hamal-pipe-NAME}; one scheduler thread commits positions and reports status.
@@ -267,7 +269,8 @@ public final class ListenerInstance implements PipeLifecycle, AutoCloseable {
             .reportStatus(
                 PipeState.RUNNING,
                 new PipeMetrics(
-                    Math.round(runner.lagSeconds()), lagBytes, runner.rowsPerSecond(clock)));
+                    Math.round(runner.lagSeconds()), lagBytes, runner.rowsPerSecond(clock)),
+                runner.retrying());
       } catch (RuntimeException e) {
         log.debug("status report of pipe {} failed", r.owned().definition().name(), e);
       }

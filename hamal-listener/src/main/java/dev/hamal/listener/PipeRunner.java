@@ -1,5 +1,7 @@
 package dev.hamal.listener;
 
+import dev.hamal.binlog.BinlogException;
+import dev.hamal.binlog.BinlogPosition;
 import dev.hamal.binlog.BinlogStream;
 import dev.hamal.binlog.ChangeHandler;
 import dev.hamal.binlog.Checkpoint;
@@ -53,6 +55,7 @@ public final class PipeRunner {
   private final AtomicReference<RuntimeException> commitFailure = new AtomicReference<>();
   private volatile Instant lastCommitTime;
   private volatile boolean idle;
+  private volatile String retrying;
   private Instant rateSince;
   private long rowsAtRateSince;
 
@@ -155,6 +158,14 @@ public final class PipeRunner {
     return rate;
   }
 
+  /**
+   * Why the stream is reconnecting to the source, while it is: set when a connection fails, cleared
+   * by the next change, commit or heartbeat.
+   */
+  public Optional<String> retrying() {
+    return Optional.ofNullable(retrying);
+  }
+
   /** Records handed to Kafka and not yet acknowledged. */
   public long recordsInFlight() {
     return tracker.inFlight();
@@ -191,6 +202,7 @@ public final class PipeRunner {
     @Override
     public void onRow(RowChange change) {
       idle = false;
+      retrying = null;
       Object mapped = change.mapped().orElse(null);
       if (mapped instanceof Outgoing record) {
         publisher.send(record);
@@ -207,13 +219,20 @@ public final class PipeRunner {
     @Override
     public void onCommit(TransactionEnd end) {
       lastCommitTime = end.transaction().commitTime();
+      retrying = null;
       tracker.transactionEnded(end.checkpoint());
     }
 
     @Override
     public void onHeartbeat(Checkpoint checkpoint) {
       idle = true;
+      retrying = null;
       tracker.idle(checkpoint);
+    }
+
+    @Override
+    public void onReconnect(BinlogException cause, BinlogPosition resumeAt, long delayMillis) {
+      retrying = "retrying the source: " + cause.getMessage();
     }
   }
 }
