@@ -85,6 +85,79 @@ public final class OrderChangeCodec {
     return out.toByteArray();
   }
 
+  /**
+   * One order as UTF-8 JSON, in the shape of a change's {@code after} member. Stores that keep a
+   * whole order as a document (the cache, the search index's source) use this form, so every store
+   * reads back exactly the order it was given ({@link #decodeOrder}).
+   */
+  public byte[] encodeOrder(UnifiedOrder order) {
+    var out = new ByteArrayOutputStream(768);
+    try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
+      writeOrder(json, order);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Reads an order written by {@link #encodeOrder}.
+   *
+   * @throws OrderCodecException if the bytes are not such an order; the message names the member
+   */
+  public UnifiedOrder decodeOrder(byte[] bytes) {
+    JsonNode root;
+    try {
+      root = mapper.readTree(bytes);
+    } catch (IOException e) {
+      throw new OrderCodecException("not JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new OrderCodecException("an order is a JSON object");
+    }
+    try {
+      return readOrder(root, "");
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new OrderCodecException("not a valid order: " + e.getMessage(), e);
+    }
+  }
+
+  /** An order's {@code ext} attributes as a UTF-8 JSON object (for a store's JSON column). */
+  public byte[] encodeExt(Map<String, Object> ext) {
+    var out = new ByteArrayOutputStream(256);
+    try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
+      writeValue(json, ext);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Reads {@code ext} attributes written by {@link #encodeExt}, in their order, with the value
+   * types {@link UnifiedOrder#ext()} allows.
+   *
+   * @throws OrderCodecException if the bytes are not a JSON object
+   */
+  public Map<String, Object> decodeExt(byte[] bytes) {
+    JsonNode root;
+    try {
+      root = mapper.readTree(bytes);
+    } catch (IOException e) {
+      throw new OrderCodecException("not JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new OrderCodecException("ext is a JSON object");
+    }
+    var ext = new java.util.LinkedHashMap<String, Object>();
+    for (Map.Entry<String, JsonNode> entry : root.properties()) {
+      if (!entry.getValue().isNull()) {
+        ext.put(entry.getKey(), FieldExtractor.ExtJson.toValue(entry.getValue()));
+      }
+    }
+    return ext;
+  }
+
   private static void writeOrder(JsonGenerator json, UnifiedOrder order) throws IOException {
     json.writeStartObject();
     json.writeStringField("orderId", order.orderId());

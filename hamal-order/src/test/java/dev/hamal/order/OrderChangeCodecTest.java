@@ -1,5 +1,6 @@
 package dev.hamal.order;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -97,6 +98,21 @@ class OrderChangeCodecTest {
         OrderChange.update(
             minimal(OrderStatus.CREATED), minimal(OrderStatus.PAID), withoutGtid, commit),
         OrderChange.delete(minimal(OrderStatus.CLOSED), withoutGtid, commit));
+  }
+
+  @Test
+  void shouldReadBackEveryOrderAndExtItWroteExactly() {
+    var codec = new OrderChangeCodec();
+    for (UnifiedOrder order : List.of(full(), minimal(OrderStatus.PAID))) {
+      assertThat(codec.decodeOrder(codec.encodeOrder(order))).isEqualTo(order);
+      assertThat(codec.decodeExt(codec.encodeExt(order.ext()))).isEqualTo(order.ext());
+      assertThat(OrderChecksum.of(codec.decodeOrder(codec.encodeOrder(order))))
+          .isEqualTo(OrderChecksum.of(order));
+    }
+    assertThat(OrderChecksum.of(full())).isNotEqualTo(OrderChecksum.of(minimal(OrderStatus.PAID)));
+    assertThatThrownBy(() -> codec.decodeOrder("{\"orderId\":1}".getBytes(UTF_8)))
+        .isInstanceOf(OrderCodecException.class)
+        .hasMessageContaining("source: required object");
   }
 
   @Test
