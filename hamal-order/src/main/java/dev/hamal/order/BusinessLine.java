@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,6 +30,7 @@ public final class BusinessLine {
   private final OrderIdFormat idFormat;
   private final FieldExtractor[] extractors;
   private final int jsonSlots;
+  private final DmlFilter filter;
 
   BusinessLine(
       String name,
@@ -42,7 +44,8 @@ public final class BusinessLine {
       FieldExtractor.Text id,
       OrderIdFormat idFormat,
       List<FieldExtractor> extractors,
-      int jsonSlots) {
+      int jsonSlots,
+      DmlFilter filter) {
     this.name = name;
     this.pipe = pipe;
     this.file = file;
@@ -55,6 +58,31 @@ public final class BusinessLine {
     this.idFormat = idFormat;
     this.extractors = extractors.toArray(FieldExtractor[]::new);
     this.jsonSlots = jsonSlots;
+    this.filter = filter;
+  }
+
+  /** The line's DML filter (its file's {@code processing} block). */
+  public DmlFilter filter() {
+    return filter;
+  }
+
+  /** The source column the order id is read from. */
+  public String idColumn() {
+    return id.column;
+  }
+
+  /**
+   * The source column a unified field is mapped from, by its file key ({@code created_at}, {@code
+   * status}, ...); empty when the line does not map the field.
+   */
+  public Optional<String> columnOf(String field) {
+    String key = "fields." + field;
+    for (FieldExtractor extractor : extractors) {
+      if (extractor.key.equals(key)) {
+        return Optional.of(extractor.column);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The line's name, unique among the loaded lines; the first part of its order ids. */

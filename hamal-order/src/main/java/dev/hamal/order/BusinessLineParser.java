@@ -49,7 +49,8 @@ final class BusinessLineParser {
           "time_zone",
           "order_id",
           "fields",
-          "ext");
+          "ext",
+          "processing");
 
   private final String file;
   private final List<String> problems = new ArrayList<>();
@@ -188,6 +189,11 @@ final class BusinessLineParser {
         jsonSlots = ext(ext, lineName, extractors);
       }
     }
+    DmlFilter filter = DmlFilter.DEFAULT;
+    JsonNode processing = root.get("processing");
+    if (processing != null) {
+      filter = processing(processing);
+    }
     if (!problems.isEmpty()) {
       return null;
     }
@@ -203,7 +209,79 @@ final class BusinessLineParser {
         id,
         idFormat,
         extractors,
-        jsonSlots);
+        jsonSlots,
+        filter);
+  }
+
+  private DmlFilter processing(JsonNode node) {
+    if (!node.isObject()) {
+      problem(
+          "processing",
+          "must be a mapping (deletes, ignore_operations, ignore_tables," + " ignore_changes_to)");
+      return DmlFilter.DEFAULT;
+    }
+    unknownKeys(
+        node,
+        "processing.",
+        Set.of("deletes", "ignore_operations", "ignore_tables", "ignore_changes_to"));
+    OrderWrite.Action deletes = OrderWrite.Action.ARCHIVE;
+    String deleteText = optionalText(node, "deletes", "processing.deletes").orElse("archive");
+    switch (deleteText) {
+      case "archive" -> deletes = OrderWrite.Action.ARCHIVE;
+      case "delete" -> deletes = OrderWrite.Action.DELETE;
+      default -> problem("processing.deletes", "'" + deleteText + "' is not archive or delete");
+    }
+    var operations = java.util.EnumSet.noneOf(OrderChange.Operation.class);
+    for (String text : textList(node, "ignore_operations", "processing.ignore_operations")) {
+      try {
+        operations.add(OrderChange.Operation.valueOf(text.toUpperCase(java.util.Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        problem(
+            "processing.ignore_operations",
+            "'" + text + "' is not an operation (accepted: insert, update, delete)");
+      }
+    }
+    List<NamePattern> tables = patterns(node, "ignore_tables", "processing.ignore_tables", false);
+    var fields = new java.util.HashSet<String>();
+    var ext = new java.util.HashSet<String>();
+    for (String text : textList(node, "ignore_changes_to", "processing.ignore_changes_to")) {
+      if (text.startsWith("ext.") && text.length() > 4) {
+        ext.add(text.substring(4));
+      } else if (DmlFilter.FIELDS.contains(text)) {
+        fields.add(text);
+      } else {
+        problem(
+            "processing.ignore_changes_to",
+            "'"
+                + text
+                + "' is not a field an update may be ignored for (accepted: ext.<key>, "
+                + new java.util.TreeSet<>(DmlFilter.FIELDS)
+                + ")");
+      }
+    }
+    return new DmlFilter(deletes, operations, tables, fields, ext);
+  }
+
+  private List<String> textList(JsonNode parent, String field, String key) {
+    JsonNode node = parent.get(field);
+    if (node == null) {
+      return List.of();
+    }
+    var values = new ArrayList<String>();
+    if (node.isTextual()) {
+      values.add(node.textValue());
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        if (node.get(i).isTextual()) {
+          values.add(node.get(i).textValue());
+        } else {
+          problem(key + "[" + i + "]", "must be a string");
+        }
+      }
+    } else {
+      problem(key, "must be a list of strings");
+    }
+    return values;
   }
 
   private static boolean knownCurrency(String code) {
