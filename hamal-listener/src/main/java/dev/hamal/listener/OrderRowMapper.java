@@ -13,9 +13,11 @@ import dev.hamal.order.MappingException;
 import dev.hamal.order.OrderChange;
 import dev.hamal.order.OrderChangeCodec;
 import dev.hamal.order.SourceColumn;
+import dev.hamal.order.SourceRowJson;
 import dev.hamal.order.UnifiedOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -164,6 +166,7 @@ final class OrderRowMapper implements RowMapper {
   private Outgoing deadLetter(BusinessLine line, RowChange change, RuntimeException reason) {
     ObjectNode letter = json.createObjectNode();
     letter.put("format", DEAD_LETTER_FORMAT);
+    letter.put("kind", "row");
     letter.put("reason", reason.getMessage());
     letter.put("pipe", pipe);
     letter.put("businessLine", line.name());
@@ -187,21 +190,25 @@ final class OrderRowMapper implements RowMapper {
     }
   }
 
-  /** The image's values as MySQL prints them, by column name; SQL NULL as JSON null. */
-  private ObjectNode values(RowImage image) {
-    ObjectNode node = json.createObjectNode();
+  /**
+   * The image's values by column name, typed as {@link SourceRowJson} writes them (so a replay maps
+   * exactly what the listener saw); SQL NULL as JSON null.
+   */
+  private static ObjectNode values(RowImage image) {
     BinlogTable table = image.table();
+    ImageRow row = new ImageRow(image);
+    Map<String, Optional<Object>> values = new LinkedHashMap<>();
     for (int c = 0; c < table.columnCount(); c++) {
       if (!image.isPresent(c)) {
         continue;
       }
-      String column = table.hasColumnNames() ? table.columnName(c) : "@" + (c + 1);
-      if (image.isNull(c)) {
-        node.putNull(column);
+      if (table.hasColumnNames()) {
+        values.put(table.columnName(c), row.value(table.columnName(c)));
       } else {
-        node.put(column, image.getText(c));
+        values.put(
+            "@" + (c + 1), image.isNull(c) ? Optional.empty() : Optional.of(image.getText(c)));
       }
     }
-    return node;
+    return SourceRowJson.write(values);
   }
 }
