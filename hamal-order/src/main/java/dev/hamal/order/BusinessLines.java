@@ -115,6 +115,23 @@ public final class BusinessLines {
     return parse(sources);
   }
 
+  /** No business lines: every change is processed with {@link DmlFilter#DEFAULT}. */
+  public static BusinessLines none() {
+    return parse(List.of());
+  }
+
+  /**
+   * Lines from YAML texts, named as if they were files (tests, and configuration held elsewhere).
+   *
+   * @param texts file name to YAML text
+   * @throws MappingException listing every problem of every text
+   */
+  public static BusinessLines fromTexts(java.util.Map<String, String> texts) {
+    var sources = new ArrayList<Source>();
+    texts.forEach((file, yaml) -> sources.add(new Source(file, yaml)));
+    return parse(sources);
+  }
+
   /** A file's name and text. */
   record Source(String file, String yaml) {}
 
