@@ -17,21 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The listener role's configuration: one YAML file (see {@code docs/listener.md} and {@code
@@ -154,7 +146,8 @@ record ListenerSettings(
                   + ": not valid YAML: "
                   + e.getOriginalMessage()));
     }
-    Reader r = new Reader(file.toString(), root, environment);
+    SettingsReader r =
+        new SettingsReader(file.toString(), root, environment, SECTIONS, Optional.of(PRODUCER));
     String instanceId =
         r.text(
             "instance-id",
@@ -385,230 +378,5 @@ record ListenerSettings(
     } catch (UnknownHostException e) {
       return "localhost";
     }
-  }
-
-  /**
-   * Reads typed values from the flattened file and the environment, remembering which keys were
-   * asked for (the rest are unknown) and collecting problems instead of stopping at the first.
-   */
-  private static final class Reader {
-    private final String file;
-    private final Map<String, String> environment;
-    private final Map<String, JsonNode> values = new LinkedHashMap<>();
-    private final Map<String, String> producerValues = new TreeMap<>();
-    private final Set<String> known = new LinkedHashSet<>();
-    private final List<String> problems = new ArrayList<>();
-
-    Reader(String file, JsonNode root, Map<String, String> environment) {
-      this.file = file;
-      this.environment = environment;
-      if (root == null || root.isMissingNode() || root.isNull()) {
-        return; // an empty file: everything from defaults and the environment
-      }
-      if (!root.isObject()) {
-        problems.add(
-            file + ": the file must be a mapping of keys to values, like examples/listener.yaml");
-        return;
-      }
-      flatten("", root);
-    }
-
-    private void flatten(String prefix, JsonNode node) {
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-        JsonNode value = e.getValue();
-        if (key.equals(PRODUCER)) {
-          if (value.isObject()) {
-            flattenProducer("", value);
-          } else if (!value.isNull()) {
-            problems.add(
-                file
-                    + ": "
-                    + key
-                    + ": must be a mapping of Kafka producer settings, e.g. { compression.type: lz4 }");
-          }
-        } else if (value.isObject() && SECTIONS.contains(key)) {
-          flatten(key, value);
-        } else {
-          values.put(key, value);
-        }
-      }
-    }
-
-    private void flattenProducer(String prefix, JsonNode node) {
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-        if (e.getValue().isObject()) {
-          flattenProducer(key, e.getValue());
-        } else if (e.getValue().isValueNode() && !e.getValue().isNull()) {
-          producerValues.put(key, e.getValue().asText());
-        } else {
-          problems.add(file + ": " + PRODUCER + "." + key + ": must be a single value");
-        }
-      }
-    }
-
-    /** The raw text of a key and where it came from, if given. */
-    private Optional<Raw> raw(String key) {
-      known.add(key);
-      String variable = envName(key);
-      String fromEnv = environment.get(variable);
-      if (fromEnv != null && !fromEnv.isBlank()) {
-        return Optional.of(
-            new Raw(fromEnv.strip(), variable + " (overrides " + key + " of " + file + ")"));
-      }
-      JsonNode node = values.get(key);
-      if (node == null || node.isNull()) {
-        return Optional.empty();
-      }
-      if (!node.isValueNode()) {
-        problems.add(
-            file
-                + ": "
-                + key
-                + ": must be a single value, not a "
-                + (node.isArray() ? "list" : "mapping"));
-        return Optional.empty();
-      }
-      return Optional.of(new Raw(node.asText().strip(), file + ": " + key));
-    }
-
-    boolean fromEnvironment(String key) {
-      String v = environment.get(envName(key));
-      return v != null && !v.isBlank();
-    }
-
-    Optional<String> required(String key, String form) {
-      Optional<String> value = raw(key).map(Raw::text).filter(s -> !s.isEmpty());
-      if (value.isEmpty()) {
-        problems.add(file + ": " + key + ": is required (" + form + "); or set " + envName(key));
-      }
-      return value;
-    }
-
-    String text(String key, String fallback, String accepted, Predicate<String> ok) {
-      Optional<Raw> raw = raw(key);
-      if (raw.isEmpty()) {
-        return fallback;
-      }
-      if (!ok.test(raw.get().text())) {
-        problems.add(
-            raw.get().where()
-                + ": '"
-                + raw.get().text()
-                + "' is not accepted; expected "
-                + accepted);
-        return fallback;
-      }
-      return raw.get().text();
-    }
-
-    Duration duration(String key, String fallback, Duration min, Duration max) {
-      return convert(
-          key,
-          parseDuration(fallback),
-          "a duration from " + format(min) + " to " + format(max) + " (such as 500ms, 15s, 2m, 1h)",
-          ListenerSettings::parseDuration,
-          d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0);
-    }
-
-    int integer(String key, int fallback, int min, int max) {
-      return convert(
-          key,
-          fallback,
-          "a whole number from " + min + " to " + max,
-          Integer::parseInt,
-          n -> n >= min && n <= max);
-    }
-
-    <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
-      String accepted =
-          "one of "
-              + Arrays.stream(type.getEnumConstants())
-                  .map(Enum::name)
-                  .collect(Collectors.joining(", "));
-      return convert(
-          key, fallback, accepted, s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT)), e -> true);
-    }
-
-    private <T> T convert(
-        String key, T fallback, String accepted, Function<String, T> parser, Predicate<T> ok) {
-      Optional<Raw> raw = raw(key);
-      if (raw.isEmpty()) {
-        return fallback;
-      }
-      try {
-        T value = parser.apply(raw.get().text());
-        if (ok.test(value)) {
-          return value;
-        }
-      } catch (IllegalArgumentException e) {
-        // reported below; NumberFormatException is one of these
-      }
-      problems.add(
-          raw.get().where() + ": '" + raw.get().text() + "' is not accepted; expected " + accepted);
-      return fallback;
-    }
-
-    Map<String, String> producer() {
-      known.add(PRODUCER + ".*");
-      Map<String, String> merged = new TreeMap<>(producerValues);
-      for (Map.Entry<String, String> e : environment.entrySet()) {
-        if (e.getKey().startsWith(PRODUCER_ENV) && !e.getValue().isBlank()) {
-          String setting =
-              e.getKey()
-                  .substring(PRODUCER_ENV.length())
-                  .toLowerCase(Locale.ROOT)
-                  .replace('_', '.');
-          if (!setting.isEmpty()) {
-            merged.put(setting, e.getValue().strip());
-          }
-        }
-      }
-      return merged;
-    }
-
-    void rejectUnknownKeys() {
-      for (String key : values.keySet()) {
-        if (known.contains(key)) {
-          continue;
-        }
-        if (SECTIONS.contains(key)) {
-          problems.add(file + ": " + key + ": must be a mapping with the keys " + keysUnder(key));
-          continue;
-        }
-        int dot = key.lastIndexOf('.');
-        String section = dot < 0 ? "" : key.substring(0, dot);
-        problems.add(
-            file
-                + ": "
-                + key
-                + ": unknown key; accepted "
-                + (section.isEmpty() ? "top-level keys" : "keys under " + section)
-                + ": "
-                + keysUnder(section));
-      }
-    }
-
-    private String keysUnder(String section) {
-      Set<String> names = new LinkedHashSet<>();
-      String prefix = section.isEmpty() ? "" : section + ".";
-      for (String k : known) {
-        if (k.startsWith(prefix)) {
-          String rest = k.substring(prefix.length());
-          int dot = rest.indexOf('.');
-          names.add(dot < 0 ? rest : rest.substring(0, dot));
-        }
-      }
-      return String.join(", ", names);
-    }
-
-    void throwIfProblems() {
-      if (!problems.isEmpty()) {
-        throw new SettingsException(problems);
-      }
-    }
-
-    private record Raw(String text, String where) {}
   }
 }
