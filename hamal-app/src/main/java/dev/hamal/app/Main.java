@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       ListenerCommand.class,
       PipeCommand.class,
       TailCommand.class,
-      CatchupCommand.class
+      CatchupCommand.class,
+      DlqCommand.class
     })
 public final class Main implements Runnable {
   private Main() {}

@@ -245,6 +245,17 @@ final class SettingsReader {
     return String.join(", ", names);
   }
 
+  /** Whether the file has a mapping at {@code section} (a key below it was given). */
+  boolean hasSection(String section) {
+    String prefix = section + ".";
+    return values.keySet().stream().anyMatch(k -> k.startsWith(prefix) || k.equals(section));
+  }
+
+  /** Records a problem found after reading a key (a value that parsed but does not fit). */
+  void problem(String key, String reason) {
+    problems.add(file + ": " + key + ": " + reason);
+  }
+
   void throwIfProblems() {
     if (!problems.isEmpty()) {
       throw new SettingsException(problems);
