@@ -23,22 +23,19 @@ import org.slf4j.LoggerFactory;
  * factory through {@link #start(ProcessorConfig, BusinessLines, List, MeterRegistry, Clock)} with
  * one sink per consumer, or one shared thread-safe sink per store.
  *
- * <p>{@link #close} stops the consumers, each after committing the batch in hand, and then closes
- * the sinks.
+ * <p>{@link #close} stops the consumers, each after committing the batch in hand. The sinks belong
+ * to the caller, who closes them afterwards.
  */
 public final class Processor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Processor.class);
 
   private final List<SinkWorker> workers;
   private final List<Thread> threads;
-  private final List<OrderSink> sinks;
   private final String instance;
 
-  private Processor(
-      List<SinkWorker> workers, List<Thread> threads, List<OrderSink> sinks, String instance) {
+  private Processor(List<SinkWorker> workers, List<Thread> threads, String instance) {
     this.workers = workers;
     this.threads = threads;
-    this.sinks = sinks;
     this.instance = instance;
   }
 
@@ -82,7 +79,7 @@ public final class Processor implements AutoCloseable {
     }
     threads.forEach(Thread::start);
     LOG.info("processor {} started: {}", instance, counts);
-    return new Processor(List.copyOf(workers), List.copyOf(threads), List.copyOf(sinks), instance);
+    return new Processor(List.copyOf(workers), List.copyOf(threads), instance);
   }
 
   /** Whether every consumer thread is running. */
@@ -99,13 +96,6 @@ public final class Processor implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
-      }
-    }
-    for (OrderSink sink : new java.util.LinkedHashSet<>(sinks)) {
-      try {
-        sink.close();
-      } catch (RuntimeException e) {
-        LOG.warn("closing the {} failed: {}", sink.name(), e.toString());
       }
     }
     LOG.info("processor {} stopped", instance);
