@@ -334,9 +334,15 @@ public final class Reconciler {
               }
             });
         compare(chunk, position, readAt);
-      } finally {
-        source.endSnapshot();
+      } catch (RuntimeException e) {
+        try {
+          source.endSnapshot();
+        } catch (ReconcileException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
+      source.endSnapshot();
       log.debug(
           "reconcile {}: {} orders in {} (snapshot at {})",
           line.name(),

@@ -35,10 +35,12 @@ public final class SourceDatabase implements AutoCloseable {
 
   private final SourceDatabaseConfig config;
   private final Connection connection;
+  private final boolean mariaDb;
 
-  private SourceDatabase(SourceDatabaseConfig config, Connection connection) {
+  private SourceDatabase(SourceDatabaseConfig config, Connection connection, boolean mariaDb) {
     this.config = config;
     this.connection = connection;
+    this.mariaDb = mariaDb;
   }
 
   /**
@@ -54,15 +56,19 @@ public final class SourceDatabase implements AutoCloseable {
     } catch (SQLException e) {
       throw new ReconcileException("cannot connect to the source " + config, e);
     }
+    boolean mariaDb;
     try (Statement s = connection.createStatement()) {
       s.execute("SET SESSION TRANSACTION READ ONLY");
       s.execute("SET SESSION time_zone = '+00:00'");
       connection.setAutoCommit(true);
+      try (ResultSet version = s.executeQuery("SELECT VERSION()")) {
+        mariaDb = version.next() && version.getString(1).contains("MariaDB");
+      }
     } catch (SQLException e) {
       closeQuietly(connection, e);
       throw new ReconcileException("cannot set up a read-only session on " + config, e);
     }
-    return new SourceDatabase(config, connection);
+    return new SourceDatabase(config, connection, mariaDb);
   }
 
   /** The configuration, password masked in its {@code toString}. */
@@ -179,17 +185,37 @@ public final class SourceDatabase implements AutoCloseable {
    *     logging is off
    */
   Optional<BinlogPoint> beginSnapshot(boolean wantPosition) {
-    Optional<BinlogPoint> before = wantPosition ? Optional.of(binlogEnd()) : Optional.empty();
+    Optional<BinlogPoint> before =
+        wantPosition && !mariaDb ? Optional.of(binlogEnd()) : Optional.empty();
     try (Statement s = connection.createStatement()) {
       s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
     } catch (SQLException e) {
       throw new ReconcileException("cannot start a consistent snapshot on " + config, e);
     }
-    if (!wantPosition) {
-      return Optional.empty();
+    if (!wantPosition || !mariaDb) {
+      return before;
     }
-    Optional<BinlogPoint> exact = snapshotPosition();
-    return exact.isPresent() ? exact : before;
+    try {
+      return Optional.of(
+          snapshotPosition()
+              .orElseThrow(() ->
+                  new ReconcileException(
+                      "the snapshot on "
+                          + config
+                          + " has no binlog position: binary logging is off, so repairs"
+                          + " cannot be versioned")));
+    } catch (ReconcileException e) {
+      endSnapshotAfter(e);
+      throw e;
+    }
+  }
+
+  private void endSnapshotAfter(Exception failure) {
+    try {
+      endSnapshot();
+    } catch (ReconcileException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** Ends the snapshot transaction (nothing was written; it only releases the read view). */
