@@ -1,0 +1,169 @@
+package dev.hamal.reconcile;
+
+import java.math.BigInteger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * Reads JDBC values as the Java types the listener hands to a business line (see {@link
+ * dev.hamal.order.SourceRow}), so a row read here maps to exactly the order the listener would have
+ * published for the same row.
+ *
+ * <p>Temporal values are read as the server's text and parsed here, never through the driver's
+ * time-zone handling: DATETIME and DATE become {@link LocalDateTime} and {@link LocalDate} (the
+ * business line reads them in its zone), TIMESTAMP becomes an {@link Instant} (the session's zone
+ * is UTC), TIME within a day a {@link LocalTime}. Zero and partly zero dates stay text, and the
+ * zero TIMESTAMP is {@link Instant#EPOCH}, as in the listener. Integers are {@link Long}, unsigned
+ * BIGINT values above {@link Long#MAX_VALUE} {@link BigInteger}; YEAR is an {@link Integer}, BIT a
+ * {@link Long}; ENUM and SET are their labels.
+ */
+final class ColumnValues {
+  private static final DateTimeFormatter BOUND =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
+
+  private ColumnValues() {}
+
+  /** How a column's values are read. */
+  enum Kind {
+    INTEGER,
+    UNSIGNED_BIGINT,
+    YEAR,
+    BIT,
+    DECIMAL,
+    FLOAT,
+    DOUBLE,
+    TEXT,
+    BINARY,
+    DATE,
+    DATETIME,
+    TIMESTAMP,
+    TIME
+  }
+
+  /** The kind of a column from {@code information_schema.COLUMNS} DATA_TYPE and COLUMN_TYPE. */
+  static Kind kindOf(String dataType, String columnType) {
+    String type = dataType.toLowerCase(Locale.ROOT);
+    boolean unsigned = columnType.toLowerCase(Locale.ROOT).contains("unsigned");
+    return switch (type) {
+      case "tinyint", "smallint", "mediumint", "int", "integer" -> Kind.INTEGER;
+      case "bigint" -> unsigned ? Kind.UNSIGNED_BIGINT : Kind.INTEGER;
+      case "year" -> Kind.YEAR;
+      case "bit" -> Kind.BIT;
+      case "decimal", "numeric" -> Kind.DECIMAL;
+      case "float" -> Kind.FLOAT;
+      case "double", "real", "double precision" -> Kind.DOUBLE;
+      case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "geometry" ->
+          Kind.BINARY;
+      case "date" -> Kind.DATE;
+      case "datetime" -> Kind.DATETIME;
+      case "timestamp" -> Kind.TIMESTAMP;
+      case "time" -> Kind.TIME;
+      default -> Kind.TEXT; // char, varchar, *text, enum, set, json (longtext on MariaDB)
+    };
+  }
+
+  /**
+   * A window bound in the created-at column's terms, as the text the server compares with: the
+   * local date-time in {@code zone} for DATETIME and DATE columns, UTC for TIMESTAMP (the session's
+   * zone).
+   */
+  static String bound(Kind kind, Instant instant, ZoneId zone) {
+    ZoneId in = kind == Kind.TIMESTAMP ? ZoneOffset.UTC : zone;
+    return BOUND.format(LocalDateTime.ofInstant(instant, in));
+  }
+
+  /** The value of column {@code index} of the current row; {@code null} for SQL NULL. */
+  static Object read(ResultSet row, int index, Kind kind) throws SQLException {
+    Object value =
+        switch (kind) {
+          case INTEGER -> row.getLong(index);
+          case UNSIGNED_BIGINT -> unsigned(row.getString(index));
+          case YEAR -> row.getInt(index);
+          case BIT -> bits(row.getBytes(index));
+          case DECIMAL -> row.getBigDecimal(index);
+          case FLOAT -> row.getFloat(index);
+          case DOUBLE -> row.getDouble(index);
+          case TEXT -> row.getString(index);
+          case BINARY -> row.getBytes(index);
+          case DATE -> date(row.getString(index));
+          case DATETIME -> dateTime(row.getString(index));
+          case TIMESTAMP -> timestamp(row.getString(index));
+          case TIME -> time(row.getString(index));
+        };
+    return row.wasNull() ? null : value;
+  }
+
+  private static Object unsigned(String text) {
+    if (text == null) {
+      return null;
+    }
+    BigInteger value = new BigInteger(text);
+    return value.bitLength() < 64 ? (Object) value.longValue() : value;
+  }
+
+  private static Object bits(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    long value = 0;
+    for (byte b : bytes) {
+      value = (value << 8) | (b & 0xFF);
+    }
+    return value;
+  }
+
+  private static Object date(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      return text; // a zero or partly zero date, as the listener gives it
+    }
+  }
+
+  private static Object dateTime(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return LocalDateTime.parse(text.replace(' ', 'T'));
+    } catch (DateTimeParseException e) {
+      return text;
+    }
+  }
+
+  private static Object timestamp(String text) {
+    if (text == null) {
+      return null;
+    }
+    if (text.startsWith("0000-00-00")) {
+      return Instant.EPOCH;
+    }
+    return LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+  }
+
+  private static Object time(String text) {
+    if (text == null) {
+      return null;
+    }
+    if (text.startsWith("-")) {
+      return text;
+    }
+    try {
+      return LocalTime.parse(text);
+    } catch (DateTimeParseException e) {
+      return text; // 24 hours or more, as the listener gives it
+    }
+  }
+}
