@@ -158,7 +158,7 @@ public final class OrderCache implements OrderSink, OrderLookup {
           new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-              if (connection == subscription) {
+              if (connection == subscription && !closed.get()) {
                 log.warn(
                     "Lost the invalidation subscription to {}; near cache invalidated",
                     config.maskedRedisUri());
