@@ -8,6 +8,8 @@ import dev.hamal.embedded.MariaDbNotInstalledException;
 import dev.hamal.embedded.MariaDbServer;
 import dev.hamal.embedded.MariaDbServer.Distribution;
 import dev.hamal.embedded.MariaDbServerConfig;
+import dev.hamal.embedded.RedisServer;
+import dev.hamal.embedded.RedisServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +38,11 @@ import java.util.stream.Stream;
  * #dedicatedKafka()} (or the variants taking a configuration) and close them. Tests on the shared
  * ones should name their topics and znodes after the test.
  *
+ * <p>Redis: one shared {@link #redis()} per JVM, started lazily and JVM-scoped the same way, with
+ * the defaults of {@link RedisServerConfig} (append-only file, {@code appendfsync everysec}). Tests
+ * on it should use keys and channels named after the test; tests that stop, kill or restart Redis
+ * take their own with {@link #dedicatedRedis()} and close it.
+ *
  * <p>Thread-safe: each shared server is started at most once, under the class lock.
  */
 public final class TestServers {
@@ -62,6 +69,7 @@ public final class TestServers {
   private static KafkaBroker kafka;
   private static MariaDbServer mariaDb114;
   private static MariaDbServer mariaDb1011;
+  private static RedisServer redis;
 
   private TestServers() {}
 
@@ -166,6 +174,40 @@ public final class TestServers {
   /** A broker of its own with the given configuration; the caller closes it. */
   public static KafkaBroker dedicatedKafka(KafkaBrokerConfig config) {
     return KafkaBroker.start(config);
+  }
+
+  /** The shared Redis server (a child process); tests must not stop, kill or restart it. */
+  public static synchronized RedisServer redis() {
+    if (redis == null) {
+      redis = RedisServer.start(redisConfig().jvmScoped(true).build());
+    }
+    if (!redis.isRunning()) {
+      throw new IllegalStateException(
+          "the shared "
+              + redis
+              + " is not running: a test stopped or killed it, or it crashed; tests that do must"
+              + " use TestServers.dedicatedRedis(). Its log ends with:\n"
+              + tail(redis.logFile()));
+    }
+    return redis;
+  }
+
+  /**
+   * A Redis server of its own, with the shared one's settings, for tests that stop, kill or restart
+   * it; the caller closes it.
+   */
+  public static RedisServer dedicatedRedis() {
+    return RedisServer.start(redisConfig().build());
+  }
+
+  /** A Redis server of its own with the given configuration; the caller closes it. */
+  public static RedisServer dedicatedRedis(RedisServerConfig config) {
+    return RedisServer.start(config);
+  }
+
+  /** The settings of the test Redis servers, to adjust for a dedicated one. */
+  public static RedisServerConfig.Builder redisConfig() {
+    return RedisServerConfig.builder();
   }
 
   /** The settings of the test ZooKeeper servers, to adjust for a dedicated one. */
