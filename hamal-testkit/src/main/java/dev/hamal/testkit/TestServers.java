@@ -8,6 +8,8 @@ import dev.hamal.embedded.MariaDbNotInstalledException;
 import dev.hamal.embedded.MariaDbServer;
 import dev.hamal.embedded.MariaDbServer.Distribution;
 import dev.hamal.embedded.MariaDbServerConfig;
+import dev.hamal.embedded.OpenSearchNode;
+import dev.hamal.embedded.OpenSearchNodeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +38,10 @@ import java.util.stream.Stream;
  * #dedicatedKafka()} (or the variants taking a configuration) and close them. Tests on the shared
  * ones should name their topics and znodes after the test.
  *
+ * <p>OpenSearch: one shared {@link #openSearch()} node per JVM (a child JVM, started lazily and
+ * JVM-scoped the same way); tests that stop, kill or restart it take their own with {@link
+ * #dedicatedOpenSearch()}. Tests on the shared node should name their indices after the test.
+ *
  * <p>Thread-safe: each shared server is started at most once, under the class lock.
  */
 public final class TestServers {
@@ -60,6 +66,7 @@ public final class TestServers {
 
   private static EmbeddedZooKeeper zooKeeper;
   private static KafkaBroker kafka;
+  private static OpenSearchNode openSearch;
   private static MariaDbServer mariaDb114;
   private static MariaDbServer mariaDb1011;
 
@@ -166,6 +173,40 @@ public final class TestServers {
   /** A broker of its own with the given configuration; the caller closes it. */
   public static KafkaBroker dedicatedKafka(KafkaBrokerConfig config) {
     return KafkaBroker.start(config);
+  }
+
+  /** The shared OpenSearch node (a child JVM); tests must not stop, kill or restart it. */
+  public static synchronized OpenSearchNode openSearch() {
+    if (openSearch == null) {
+      openSearch = OpenSearchNode.start(openSearchConfig().jvmScoped(true).build());
+    }
+    if (!openSearch.isRunning()) {
+      throw new IllegalStateException(
+          "the shared "
+              + openSearch
+              + " is not running: a test stopped or killed it, or it crashed; tests that do must"
+              + " use TestServers.dedicatedOpenSearch(). Its log ends with:\n"
+              + tail(openSearch.logFile()));
+    }
+    return openSearch;
+  }
+
+  /**
+   * A node of its own, with the shared one's settings, for tests that stop, kill or restart it; the
+   * caller closes it.
+   */
+  public static OpenSearchNode dedicatedOpenSearch() {
+    return OpenSearchNode.start(openSearchConfig().build());
+  }
+
+  /** A node of its own with the given configuration; the caller closes it. */
+  public static OpenSearchNode dedicatedOpenSearch(OpenSearchNodeConfig config) {
+    return OpenSearchNode.start(config);
+  }
+
+  /** The settings of the test OpenSearch nodes, to adjust for a dedicated one. */
+  public static OpenSearchNodeConfig.Builder openSearchConfig() {
+    return OpenSearchNodeConfig.builder();
   }
 
   /** The settings of the test ZooKeeper servers, to adjust for a dedicated one. */
