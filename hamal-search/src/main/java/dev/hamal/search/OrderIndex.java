@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.hamal.order.OrderChangeCodec;
 import dev.hamal.order.OrderCodecException;
 import dev.hamal.order.OrderLookup;
@@ -225,7 +226,7 @@ public final class OrderIndex implements OrderSink, OrderLookup {
     List<OrderWrite> sent = new ArrayList<>(newest.values());
     List<BulkOperation> operations = new ArrayList<>(sent.size());
     for (OrderWrite write : sent) {
-      ObjectNode document = document(write);
+      RawValue document = document(write);
       String index = indices.of(write.image().createdAt());
       long version = versions.get(write.orderId());
       operations.add(
@@ -286,18 +287,27 @@ public final class OrderIndex implements OrderSink, OrderLookup {
     return item.error().type() + ": " + item.error().reason();
   }
 
-  /** The order's canonical JSON plus {@code version}, {@code state} and {@code commitTime}. */
-  private ObjectNode document(OrderWrite write) {
-    ObjectNode document;
-    try {
-      document = (ObjectNode) json.readTree(codec.encodeOrder(write.image()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("the codec wrote JSON it cannot read back", e);
+  /**
+   * The order's canonical JSON plus {@code version}, {@code state} and {@code commitTime}, spliced
+   * into the codec's bytes (a compact JSON object, so it ends in its closing brace) rather than
+   * parsed and written again: the bulk body carries it as it is.
+   */
+  private RawValue document(OrderWrite write) {
+    byte[] order = codec.encodeOrder(write.image());
+    int end = order.length - 1;
+    if (end < 2 || order[end] != '}') {
+      throw new IllegalStateException("the codec wrote an order that is not a JSON object");
     }
-    document.put("version", write.version().toString());
-    document.put("state", write.state().name());
-    document.put("commitTime", write.change().commitTime().toString());
-    return document;
+    StringBuilder text = new StringBuilder(order.length + 96);
+    text.append(new String(order, 0, end, StandardCharsets.UTF_8));
+    text.append(",\"version\":\"")
+        .append(write.version())
+        .append("\",\"state\":\"")
+        .append(write.state().name())
+        .append("\",\"commitTime\":\"")
+        .append(write.change().commitTime())
+        .append("\"}");
+    return new RawValue(text.toString());
   }
 
   // ---- reading -----------------------------------------------------------------------------
