@@ -248,7 +248,7 @@ public final class OrderIndex implements OrderSink, OrderLookup {
               + " writes with status "
               + e.status(),
           e);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       throw new OrderSinkUnavailableException(
           "the search index at " + config.hosts() + " is unreachable: " + e, e);
     }
@@ -395,7 +395,7 @@ public final class OrderIndex implements OrderSink, OrderLookup {
   public void refresh() {
     try {
       client.indices().refresh(r -> r.index(indices.pattern()).allowNoIndices(true));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | OpenSearchException e) {
       throw new OrderSinkUnavailableException("cannot refresh " + indices.pattern(), e);
     }
   }
@@ -421,7 +421,7 @@ public final class OrderIndex implements OrderSink, OrderLookup {
                 return s;
               },
               ObjectNode.class);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | OpenSearchException e) {
       throw new OrderSinkUnavailableException(
           "cannot search " + indices.alias() + " at " + config.hosts() + ": " + e, e);
     }
@@ -462,8 +462,8 @@ public final class OrderIndex implements OrderSink, OrderLookup {
 
   // ---- the template ------------------------------------------------------------------------
 
-  /** The index template's body with this configuration's prefix, shards, replicas and refresh. */
-  String templateBody() {
+  /** The index template's body with the configuration's prefix, shards, replicas and refresh. */
+  static String templateBody(OrderIndexConfig config) {
     String body;
     try (InputStream in = OrderIndex.class.getResourceAsStream(TEMPLATE)) {
       if (in == null) {
@@ -486,7 +486,11 @@ public final class OrderIndex implements OrderSink, OrderLookup {
         client
             .generic()
             .execute(
-                Requests.builder().method("PUT").endpoint(path).json(templateBody()).build())) {
+                Requests.builder()
+                    .method("PUT")
+                    .endpoint(path)
+                    .json(templateBody(config))
+                    .build())) {
       if (response.getStatus() != 200) {
         String body = response.getBody().map(b -> b.bodyAsString()).orElse("");
         throw new OrderSinkUnavailableException(
