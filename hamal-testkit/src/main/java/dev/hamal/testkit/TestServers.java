@@ -8,6 +8,8 @@ import dev.hamal.embedded.MariaDbNotInstalledException;
 import dev.hamal.embedded.MariaDbServer;
 import dev.hamal.embedded.MariaDbServer.Distribution;
 import dev.hamal.embedded.MariaDbServerConfig;
+import dev.hamal.embedded.OpenSearchNode;
+import dev.hamal.embedded.OpenSearchNodeConfig;
 import dev.hamal.embedded.RedisServer;
 import dev.hamal.embedded.RedisServerConfig;
 import java.io.IOException;
@@ -43,6 +45,10 @@ import java.util.stream.Stream;
  * on it should use keys and channels named after the test; tests that stop, kill or restart Redis
  * take their own with {@link #dedicatedRedis()} and close it.
  *
+ * <p>OpenSearch: one shared {@link #openSearch()} node per JVM (a child JVM, started lazily and
+ * JVM-scoped the same way); tests that stop, kill or restart it take their own with {@link
+ * #dedicatedOpenSearch()}. Tests on the shared node should name their indices after the test.
+ *
  * <p>Thread-safe: each shared server is started at most once, under the class lock.
  */
 public final class TestServers {
@@ -67,6 +73,7 @@ public final class TestServers {
 
   private static EmbeddedZooKeeper zooKeeper;
   private static KafkaBroker kafka;
+  private static OpenSearchNode openSearch;
   private static MariaDbServer mariaDb114;
   private static MariaDbServer mariaDb1011;
   private static RedisServer redis;
@@ -208,6 +215,40 @@ public final class TestServers {
   /** The settings of the test Redis servers, to adjust for a dedicated one. */
   public static RedisServerConfig.Builder redisConfig() {
     return RedisServerConfig.builder();
+  }
+
+  /** The shared OpenSearch node (a child JVM); tests must not stop, kill or restart it. */
+  public static synchronized OpenSearchNode openSearch() {
+    if (openSearch == null) {
+      openSearch = OpenSearchNode.start(openSearchConfig().jvmScoped(true).build());
+    }
+    if (!openSearch.isRunning()) {
+      throw new IllegalStateException(
+          "the shared "
+              + openSearch
+              + " is not running: a test stopped or killed it, or it crashed; tests that do must"
+              + " use TestServers.dedicatedOpenSearch(). Its log ends with:\n"
+              + tail(openSearch.logFile()));
+    }
+    return openSearch;
+  }
+
+  /**
+   * A node of its own, with the shared one's settings, for tests that stop, kill or restart it; the
+   * caller closes it.
+   */
+  public static OpenSearchNode dedicatedOpenSearch() {
+    return OpenSearchNode.start(openSearchConfig().build());
+  }
+
+  /** A node of its own with the given configuration; the caller closes it. */
+  public static OpenSearchNode dedicatedOpenSearch(OpenSearchNodeConfig config) {
+    return OpenSearchNode.start(config);
+  }
+
+  /** The settings of the test OpenSearch nodes, to adjust for a dedicated one. */
+  public static OpenSearchNodeConfig.Builder openSearchConfig() {
+    return OpenSearchNodeConfig.builder();
   }
 
   /** The settings of the test ZooKeeper servers, to adjust for a dedicated one. */
