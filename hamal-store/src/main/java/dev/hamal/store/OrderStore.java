@@ -23,6 +23,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import org.flywaydb.core.Flyway;
@@ -74,8 +78,9 @@ import org.slf4j.LoggerFactory;
  * that cannot be decoded.
  *
  * <p><b>Threading.</b> Thread-safe: every call borrows its own connections from the pools, so
- * several processor threads may share one store. Shards of one batch are written one after the
- * other on the calling thread.
+ * several processor threads may share one store. The shards of one batch are written concurrently,
+ * each on a virtual thread of its own (one connection per shard and batch); a batch of one shard
+ * runs on the calling thread.
  */
 public final class OrderStore implements OrderSink, OrderLookup {
   /**
@@ -240,17 +245,69 @@ public final class OrderStore implements OrderSink, OrderLookup {
     for (OrderWrite write : newest.values()) {
       byShard.get(shardOf(write.orderId())).add(write);
     }
-    int applied = 0;
-    List<SinkResult.Rejection> rejected = new ArrayList<>();
+    List<ShardWrite> work = new ArrayList<>();
     for (int i = 0; i < shards.size(); i++) {
       if (!byShard.get(i).isEmpty()) {
-        ShardWrite result = new ShardWrite(i, byShard.get(i)).run();
-        applied += result.applied;
-        stale += result.stale;
-        rejected.addAll(result.rejected);
+        work.add(new ShardWrite(i, byShard.get(i)));
       }
     }
+    runAll(work);
+    int applied = 0;
+    List<SinkResult.Rejection> rejected = new ArrayList<>();
+    for (ShardWrite result : work) {
+      applied += result.applied;
+      stale += result.stale;
+      rejected.addAll(result.rejected);
+    }
     return new SinkResult(applied, stale, rejected);
+  }
+
+  /**
+   * Runs the shards' transactions: one on the calling thread, several on virtual threads (one per
+   * shard, so at most one connection per shard and batch), waiting for all; the first failure is
+   * thrown with the others suppressed.
+   */
+  private static void runAll(List<ShardWrite> work) {
+    if (work.size() == 1) {
+      work.get(0).run();
+      return;
+    }
+    List<Future<ShardWrite>> running = new ArrayList<>(work.size());
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ShardWrite shard : work) {
+        running.add(threads.submit(shard::run));
+      }
+      RuntimeException failure = null;
+      boolean interrupted = false;
+      for (Future<ShardWrite> future : running) {
+        try {
+          while (true) {
+            try {
+              future.get();
+              break;
+            } catch (InterruptedException e) {
+              interrupted = true; // finish waiting: a shard's transaction must end before we return
+            }
+          }
+        } catch (ExecutionException e) {
+          RuntimeException cause =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new OrderStoreException("order store shard write failed", e.getCause());
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
   }
 
   /** One shard's part of a batch: one transaction. Not thread-safe; used once. */
@@ -289,9 +346,8 @@ public final class OrderStore implements OrderSink, OrderLookup {
       List<Boolean> exists = new ArrayList<>(writes.size());
       for (OrderWrite write : writes) {
         String stored = held.get(write.orderId());
-        OrderRows.Row row = rows.encode(write);
-        if (stored == null || row.version().compareTo(stored) > 0) {
-          toSend.add(row);
+        if (stored == null || write.version().toString().compareTo(stored) > 0) {
+          toSend.add(rows.encode(write));
           exists.add(stored != null);
         } else {
           stale++;
