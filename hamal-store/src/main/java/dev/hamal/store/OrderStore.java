@@ -268,6 +268,9 @@ public final class OrderStore implements OrderSink, OrderLookup {
    * thrown with the others suppressed.
    */
   private static void runAll(List<ShardWrite> work) {
+    if (work.isEmpty()) {
+      return;
+    }
     if (work.size() == 1) {
       work.get(0).run();
       return;
@@ -335,7 +338,7 @@ public final class OrderStore implements OrderSink, OrderLookup {
           throw e;
         }
       } catch (SQLException e) {
-        throw unavailable("write to", e);
+        throw unavailable("write to", shard, e);
       }
     }
 
@@ -498,8 +501,10 @@ public final class OrderStore implements OrderSink, OrderLookup {
               }
             }
           }
-        } finally {
-          c.rollback();
+          c.rollback(); // ends the read-only transaction
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(c, e);
+          throw e;
         }
       } catch (SQLException e) {
         throw unavailable("read from", shard, e);
@@ -540,26 +545,30 @@ public final class OrderStore implements OrderSink, OrderLookup {
       while (true) {
         List<StoredOrder> page = new ArrayList<>(config.batchSize());
         try (Connection c = shards.get(shard).getConnection()) {
-          try (PreparedStatement ps = c.prepareStatement(afterId == null ? first : next)) {
-            int i = 1;
-            ps.setString(i++, businessLine);
-            ps.setObject(i++, low);
-            ps.setObject(i++, high);
-            if (afterId != null) {
-              ps.setObject(i++, afterCreated);
-              ps.setObject(i++, afterCreated);
-              ps.setString(i++, afterId);
-            }
-            ps.setInt(i, config.batchSize());
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                page.add(rows.read(rs));
-                afterId = rs.getString(1);
-                afterCreated = rs.getObject(7, LocalDateTime.class);
+          try {
+            try (PreparedStatement ps = c.prepareStatement(afterId == null ? first : next)) {
+              int i = 1;
+              ps.setString(i++, businessLine);
+              ps.setObject(i++, low);
+              ps.setObject(i++, high);
+              if (afterId != null) {
+                ps.setObject(i++, afterCreated);
+                ps.setObject(i++, afterCreated);
+                ps.setString(i++, afterId);
+              }
+              ps.setInt(i, config.batchSize());
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  page.add(rows.read(rs));
+                  afterId = rs.getString(1);
+                  afterCreated = rs.getObject(7, LocalDateTime.class);
+                }
               }
             }
-          } finally {
-            c.rollback();
+            c.rollback(); // ends the read-only transaction
+          } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c, e);
+            throw e;
           }
         } catch (SQLException e) {
           throw unavailable("scan", shard, e);
@@ -577,20 +586,15 @@ public final class OrderStore implements OrderSink, OrderLookup {
     }
   }
 
-  private OrderSinkUnavailableException unavailable(String what, SQLException e) {
+  private OrderSinkUnavailableException unavailable(String what, int shard, SQLException e) {
     return new OrderSinkUnavailableException(
         "order store: cannot "
             + what
-            + " the shard ("
-            + (SqlErrors.isUnavailable(e) ? "unavailable" : "refused")
-            + "): "
+            + " shard "
+            + shard
+            + (SqlErrors.isUnavailable(e) ? " (unavailable): " : " (refused): ")
             + SqlErrors.describe(e),
         e);
-  }
-
-  private OrderSinkUnavailableException unavailable(String what, int shard, SQLException e) {
-    return new OrderSinkUnavailableException(
-        "order store: cannot " + what + " shard " + shard + ": " + SqlErrors.describe(e), e);
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {
