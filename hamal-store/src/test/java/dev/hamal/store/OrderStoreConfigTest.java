@@ -1,0 +1,57 @@
+package dev.hamal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OrderStoreConfigTest {
+  private static final String URL = "jdbc:mariadb://db1:3306/orders";
+
+  @Test
+  void shouldDefaultToEightConnectionsAndFiveHundredRowStatements() {
+    OrderStoreConfig config = OrderStoreConfig.builder(URL, "hamal").build();
+    assertThat(config.shards()).containsExactly(URL);
+    assertThat(config.poolSize()).isEqualTo(8);
+    assertThat(config.batchSize()).isEqualTo(500);
+    assertThat(config.connectionTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.socketTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.migrate()).isTrue();
+  }
+
+  @Test
+  void shouldMaskThePasswordAndUrlPasswordsWhenPrinted() {
+    OrderStoreConfig config =
+        OrderStoreConfig.builder(List.of(URL + "?user=x&password=s3cret"), "hamal")
+            .password("hunter2")
+            .build();
+    assertThat(config.toString())
+        .doesNotContain("hunter2")
+        .doesNotContain("s3cret")
+        .contains("store.password=****")
+        .contains("password=****");
+  }
+
+  @Test
+  void shouldNameTheKeyOfAnInvalidSetting() {
+    assertThatThrownBy(() -> OrderStoreConfig.builder(List.of(), "hamal").build())
+        .hasMessageContaining("store.shards");
+    assertThatThrownBy(
+            () -> OrderStoreConfig.builder(List.of(URL, "jdbc:mysql://db2/orders"), "u").build())
+        .hasMessageContaining("store.shards[1]");
+    assertThatThrownBy(() -> OrderStoreConfig.builder(URL, " ").build())
+        .hasMessageContaining("store.user");
+    assertThatThrownBy(() -> OrderStoreConfig.builder(URL, "u").poolSize(0).build())
+        .hasMessageContaining("store.pool-size must be 1..256");
+    assertThatThrownBy(() -> OrderStoreConfig.builder(URL, "u").batchSize(5001).build())
+        .hasMessageContaining("store.batch-size must be 1..5000");
+    assertThatThrownBy(() ->
+            OrderStoreConfig.builder(URL, "u").connectionTimeout(Duration.ofMillis(10)).build())
+        .hasMessageContaining("store.connection-timeout");
+    assertThatThrownBy(
+            () -> OrderStoreConfig.builder(URL, "u").socketTimeout(Duration.ZERO).build())
+        .hasMessageContaining("store.socket-timeout");
+  }
+}
