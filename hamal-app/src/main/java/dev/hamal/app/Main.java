@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       PipeCommand.class,
       TailCommand.class,
       CatchupCommand.class,
-      DlqCommand.class
+      DlqCommand.class,
+      ProcessorCommand.class
     })
 public final class Main implements Runnable {
   private Main() {}

@@ -91,6 +91,7 @@ record ProcessorSettings(
    * The cache section.
    *
    * @param redis {@code redis://host:port[/db]}
+   * @param keyPrefix the prefix of the cache's keys (and of its invalidation channel)
    * @param passwordRef where the Redis password is read, if it needs one
    * @param liveTtl how long a live order is cached
    * @param tombstoneTtl how long a deleted order's version is remembered
@@ -99,6 +100,7 @@ record ProcessorSettings(
    */
   record Cache(
       String redis,
+      String keyPrefix,
       Optional<String> passwordRef,
       Duration liveTtl,
       Duration tombstoneTtl,
@@ -213,6 +215,8 @@ record ProcessorSettings(
     Optional<Cache> cache = Optional.empty();
     if (enabled(r, "cache")) {
       Optional<String> redis = r.required("cache.redis", "redis://host:port[/db]");
+      String keyPrefix =
+          r.text("cache.key-prefix", "hamal:order:", "a key prefix", s -> !s.isBlank());
       Optional<String> password = passwordRef(r, "cache.password");
       Duration live =
           r.duration("cache.live-ttl", "168h", Duration.ofSeconds(1), Duration.ofDays(365));
@@ -221,7 +225,7 @@ record ProcessorSettings(
       int nearSize = r.integer("cache.near-cache-size", 100_000, 0, 10_000_000);
       Duration nearTtl =
           r.duration("cache.near-cache-ttl", "30s", Duration.ofMillis(1), Duration.ofHours(24));
-      cache = redis.map(u -> new Cache(u, password, live, tombstone, nearSize, nearTtl));
+      cache = redis.map(u -> new Cache(u, keyPrefix, password, live, tombstone, nearSize, nearTtl));
     }
     String metricsHost =
         r.text("metrics.host", "0.0.0.0", "a host name or address", s -> !s.isBlank());

@@ -1,0 +1,403 @@
+package dev.hamal.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hamal.cache.OrderCache;
+import dev.hamal.cache.OrderCacheConfig;
+import dev.hamal.coordination.Coordinator;
+import dev.hamal.coordination.CoordinatorConfig;
+import dev.hamal.coordination.PipePosition;
+import dev.hamal.coordination.PipeState;
+import dev.hamal.embedded.KafkaBroker;
+import dev.hamal.embedded.MariaDbServer;
+import dev.hamal.embedded.MariaDbServerConfig;
+import dev.hamal.embedded.OpenSearchNode;
+import dev.hamal.embedded.RedisServer;
+import dev.hamal.order.BusinessLine;
+import dev.hamal.order.BusinessLines;
+import dev.hamal.order.OrderLookup;
+import dev.hamal.reconcile.ReconcileReport;
+import dev.hamal.reconcile.Reconciler;
+import dev.hamal.reconcile.SourceDatabase;
+import dev.hamal.reconcile.SourceDatabaseConfig;
+import dev.hamal.search.OrderIndex;
+import dev.hamal.search.OrderIndexConfig;
+import dev.hamal.store.OrderStore;
+import dev.hamal.store.OrderStoreConfig;
+import dev.hamal.testkit.TestServers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mariadb.jdbc.MariaDbDataSource;
+
+/**
+ * The whole processing path, every part real and embedded: the order simulator writes four business
+ * lines into MariaDB; two listener processes ({@code hamal listener}) publish the changes to Kafka;
+ * two processor processes ({@code hamal processor}) write the order store (MariaDB), the search
+ * index (OpenSearch) and the cache (Redis). While traffic flows, a processor and the pipe's owning
+ * listener are killed with SIGKILL (and started again) and the Kafka broker is restarted. At the
+ * end every store must equal the mapped source tables order by order, field by field:
+ * reconciliation reports zero differences for each line and each store.
+ */
+class ProcessingEndToEndIT {
+  private static final String PASSWORD_VARIABLE = "HAMAL_E2E_SOURCE_PASSWORD";
+  private static final String PIPE = "demo";
+
+  @TempDir Path dir;
+
+  private final String suffix = UUID.randomUUID().toString().substring(0, 6);
+  private final String namespace = "e2e-" + suffix;
+  private final List<Process> processes = new ArrayList<>();
+  private final Map<String, String> environment = new HashMap<>();
+
+  @Test
+  void shouldLeaveEveryStoreEqualToTheSourceAfterKilledProcessesAndAKafkaRestart()
+      throws Exception {
+    MariaDbServer db =
+        TestServers.dedicated(
+            MariaDbServerConfig.builder(MariaDbServer.Distribution.BUNDLED).serverId(4242).build());
+    KafkaBroker kafka = TestServers.dedicatedKafka();
+    String zk = TestServers.zooKeeper().connectString();
+    OpenSearchNode search = TestServers.openSearch();
+    RedisServer redis = TestServers.redis();
+    String indexPrefix = "e2e-" + suffix;
+    String cachePrefix = "e2e:" + suffix + ":";
+    environment.put(PASSWORD_VARIABLE, db.replicationPassword());
+    environment.put("HAMAL_E2E_STORE_PASSWORD", db.adminPassword());
+    try (db;
+        kafka;
+        Coordinator coordinator =
+            Coordinator.connect(CoordinatorConfig.builder(zk).namespace(namespace).build())) {
+      MariaDbDataSource source = new MariaDbDataSource(db.jdbcUrl("mysql"));
+      source.setUser(db.adminUser());
+      source.setPassword(db.adminPassword());
+      try (Connection c = source.getConnection();
+          Statement s = c.createStatement()) {
+        ProductLines.create(c, EnumSet.allOf(ProductLine.class));
+        s.execute("CREATE DATABASE hamal_store");
+      }
+      Path lines = dir.resolve("lines");
+      Files.createDirectories(lines);
+      for (String resource : DemoCluster.LINE_FILES) {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
+          Files.write(lines.resolve(Path.of(resource).getFileName()), in.readAllBytes());
+        }
+      }
+      BusinessLines businessLines = BusinessLines.loadDirectory(lines);
+
+      for (String id : List.of("listener-1", "listener-2")) {
+        processes.add(start(id, "listener", listenerConfig(id, zk, kafka.bootstrapServers())));
+      }
+      Path processorConfig =
+          processorConfig(
+              kafka.bootstrapServers(),
+              db.jdbcUrl("hamal_store"),
+              db,
+              search,
+              redis,
+              indexPrefix,
+              cachePrefix);
+      Process processor1 = start("processor-1", "processor", processorConfig);
+      processes.add(processor1);
+      processes.add(start("processor-2", "processor", processorConfig));
+
+      var add =
+          InProcessCli.pipe(
+              zk,
+              namespace,
+              "add",
+              PIPE,
+              "--source",
+              "mysql://127.0.0.1:" + db.port(),
+              "--user",
+              db.replicationUser(),
+              "--password-env",
+              PASSWORD_VARIABLE,
+              "--server-id",
+              "31337",
+              "--business-line",
+              "topup",
+              "--business-line",
+              "fuelcard",
+              "--business-line",
+              "ticket",
+              "--business-line",
+              "gamecard",
+              "--start",
+              masterStatus(source));
+      assertThat(add.exit()).as(add.describe()).isZero();
+
+      Instant started = Instant.now();
+      OrderSimulator simulator =
+          OrderSimulator.start(
+              source,
+              SimulatorConfig.builder()
+                  .ordersPerSecond(40)
+                  .lines(EnumSet.allOf(ProductLine.class))
+                  .seed(4242)
+                  .timeScale(0.2)
+                  .duration(Duration.ofSeconds(40))
+                  .build());
+      try (simulator) {
+        // chaos while traffic flows
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(coordinator).isPresent());
+        pause(Duration.ofSeconds(6));
+        processor1.destroyForcibly(); // SIGKILL: its uncommitted batches go to the other member
+        processor1.waitFor(10, TimeUnit.SECONDS);
+        processes.add(start("processor-3", "processor", processorConfig));
+
+        pause(Duration.ofSeconds(6));
+        String owner = coordinator.pipes().status(PIPE).owner().orElseThrow();
+        Process ownerProcess = processes.get(owner.equals("listener-1") ? 0 : 1);
+        ownerProcess.destroyForcibly(); // SIGKILL of the pipe's owner: the other one takes over
+        ownerProcess.waitFor(10, TimeUnit.SECONDS);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> {
+              var status = coordinator.pipes().status(PIPE);
+              return status.state() == PipeState.RUNNING
+                  && status.owner().filter(o -> !o.equals(owner)).isPresent();
+            });
+        processes.add(
+            start(
+                owner + "b",
+                "listener",
+                listenerConfig(owner + "b", zk, kafka.bootstrapServers())));
+
+        pause(Duration.ofSeconds(5));
+        kafka.restart();
+
+        assertThat(simulator.awaitTermination(Duration.ofMinutes(3))).isTrue();
+        assertThat(simulator.failure()).isEmpty();
+      }
+      String end = masterStatus(source);
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .until(
+              () -> committed(coordinator).map(p -> p.file() + ":" + p.position()).orElse(""),
+              end::equals);
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> lag(kafka.bootstrapServers()) == 0);
+
+      Instant from = started.minus(Duration.ofDays(30)); // the simulator's clock runs ahead
+      Instant to = Instant.now().plus(Duration.ofDays(30));
+      try (OrderStore store =
+              OrderStore.open(
+                  OrderStoreConfig.builder(db.jdbcUrl("hamal_store"), db.adminUser())
+                      .password(db.adminPassword())
+                      .migrate(false)
+                      .build());
+          OrderIndex index =
+              OrderIndex.open(
+                  OrderIndexConfig.builder(search.httpUri()).indexPrefix(indexPrefix).build());
+          OrderCache cache =
+              OrderCache.connect(
+                  OrderCacheConfig.builder(redis.uri())
+                      .keyPrefix(cachePrefix)
+                      .invalidationChannel(cachePrefix + "invalidate")
+                      .build());
+          SourceDatabase reader =
+              SourceDatabase.open(
+                  SourceDatabaseConfig.of(
+                      db.jdbcUrl("mysql"), db.adminUser(), db.adminPassword()))) {
+        index.refresh();
+        Map<String, OrderLookup> targets = new LinkedHashMap<>();
+        targets.put("store", store);
+        targets.put("index", index);
+        targets.put("cache", cache);
+        long orders = 0;
+        for (BusinessLine line : businessLines.lines()) {
+          ReconcileReport report =
+              Reconciler.create().reconcile(line, reader, from, to, targets, Optional.empty());
+          assertThat(report.isClean()).as(line.name() + ": " + report.toJson()).isTrue();
+          assertThat(report.sourceCount()).as(line.name()).isPositive();
+          orders += report.sourceCount();
+        }
+        assertThat(orders).isGreaterThan(500);
+        assertThat(countRows(source, "hamal_store.orders")).isEqualTo(orders);
+      }
+      for (Process p : processes) {
+        p.destroy();
+      }
+      for (Process p : processes) {
+        p.waitFor(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      processes.forEach(Process::destroyForcibly);
+    }
+  }
+
+  private static void pause(Duration duration) throws InterruptedException {
+    // traffic keeps flowing meanwhile; the chaos steps are spaced in time on purpose
+    Thread.sleep(duration.toMillis());
+  }
+
+  private Optional<PipePosition> committed(Coordinator coordinator) {
+    return coordinator.positions().read(PIPE);
+  }
+
+  private long lag(String bootstrap) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      var topics =
+          admin.listTopics().names().get().stream()
+              .filter(t -> t.startsWith("hamal.orders."))
+              .toList();
+      var request = new HashMap<TopicPartition, OffsetSpec>();
+      for (var description : admin.describeTopics(topics).allTopicNames().get().values()) {
+        description
+            .partitions()
+            .forEach(p ->
+                request.put(
+                    new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+      }
+      var ends = admin.listOffsets(request).all().get();
+      long lag = 0;
+      for (String sink : List.of("store", "index", "cache")) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin
+                .listConsumerGroupOffsets("e2e-" + suffix + "-" + sink + "-writer")
+                .partitionsToOffsetAndMetadata()
+                .get();
+        for (var end : ends.entrySet()) {
+          OffsetAndMetadata c = committed.get(end.getKey());
+          lag += end.getValue().offset() - (c == null ? 0 : c.offset());
+        }
+      }
+      return lag;
+    }
+  }
+
+  private static long countRows(MariaDbDataSource source, String table) throws Exception {
+    try (Connection c = source.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE state = 'LIVE'")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private static String masterStatus(MariaDbDataSource source) throws Exception {
+    try (Connection c = source.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SHOW MASTER STATUS")) {
+      r.next();
+      return r.getString(1) + ":" + r.getLong(2);
+    }
+  }
+
+  private Path listenerConfig(String id, String zk, String bootstrap) throws IOException {
+    Path file = dir.resolve(id + ".yaml");
+    Files.writeString(
+        file,
+        """
+        instance-id: %s
+        zookeeper:
+          connect: %s
+          namespace: %s
+          session-timeout: 4s
+          connection-timeout: 5s
+        kafka:
+          bootstrap-servers: %s
+          topic-partitions: 3
+        business-lines: ./lines
+        commit-interval: 200ms
+        status-interval: 500ms
+        decode-threads: 1
+        source-tls: disabled
+        metrics:
+          port: 0
+        """
+            .formatted(id, zk, namespace, bootstrap));
+    return file;
+  }
+
+  private Path processorConfig(
+      String bootstrap,
+      String storeUrl,
+      MariaDbServer db,
+      OpenSearchNode search,
+      RedisServer redis,
+      String indexPrefix,
+      String cachePrefix)
+      throws IOException {
+    Path file = dir.resolve("processor.yaml");
+    Files.writeString(
+        file,
+        """
+        kafka:
+          bootstrap-servers: %s
+          group-prefix: e2e-%s-
+        business-lines: ./lines
+        max-batch: 1000
+        retry: { initial: 100ms, max: 2s }
+        store:
+          shards: %s
+          user: %s
+          password: env:HAMAL_E2E_STORE_PASSWORD
+          pool-size: 2
+        index:
+          hosts: %s
+          index-prefix: %s
+        cache:
+          redis: %s
+          key-prefix: "%s"
+        metrics:
+          port: 0
+        """
+            .formatted(
+                bootstrap,
+                suffix,
+                storeUrl,
+                db.adminUser(),
+                search.httpUri(),
+                indexPrefix,
+                redis.uri(),
+                cachePrefix));
+    return file;
+  }
+
+  private Process start(String id, String role, Path config) throws IOException {
+    Path log = dir.resolve(id + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                role,
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(environment);
+    return pb.start();
+  }
+}
