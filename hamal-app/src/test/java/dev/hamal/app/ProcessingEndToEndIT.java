@@ -234,7 +234,9 @@ class ProcessingEndToEndIT {
         for (BusinessLine line : businessLines.lines()) {
           ReconcileReport report =
               Reconciler.create().reconcile(line, reader, from, to, targets, Optional.empty());
-          assertThat(report.isClean()).as(line.name() + ": " + report.toJson()).isTrue();
+          assertThat(report.isClean())
+              .as(line.name() + ": " + report.toJson() + describeStale(report, line, store, source))
+              .isTrue();
           assertThat(report.sourceCount()).as(line.name()).isPositive();
           orders += report.sourceCount();
         }
@@ -250,6 +252,47 @@ class ProcessingEndToEndIT {
     } finally {
       processes.forEach(Process::destroyForcibly);
     }
+  }
+
+  /** The stored and the source row of a few stale orders, to say what differs. */
+  private static String describeStale(
+      ReconcileReport report, BusinessLine line, OrderStore store, MariaDbDataSource source) {
+    var text = new StringBuilder();
+    for (var target : report.targets().values()) {
+      for (String id : target.staleIds().stream().limit(3).toList()) {
+        var stored = store.find(id);
+        text.append("\nstored ").append(stored);
+        stored.ifPresent(o -> {
+          String sql =
+              "SELECT * FROM "
+                  + o.order().sourceSchema()
+                  + "."
+                  + o.order().sourceTable()
+                  + " WHERE "
+                  + line.idColumn()
+                  + " = '"
+                  + o.order().sourceId()
+                  + "'";
+          try (Connection c = source.getConnection();
+              Statement s = c.createStatement();
+              ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+              text.append("\nsource ");
+              for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                text.append(r.getMetaData().getColumnName(i))
+                    .append('=')
+                    .append(r.getString(i))
+                    .append(' ');
+              }
+            }
+          } catch (Exception e) {
+            text.append("\nsource unreadable: ").append(e);
+          }
+        });
+      }
+      break;
+    }
+    return text.toString();
   }
 
   private static void pause(Duration duration) throws InterruptedException {

@@ -292,7 +292,17 @@ public final class SourceDatabase implements AutoCloseable {
   void stream(SourceTable table, String lower, String upper, Consumer<JdbcRow> each) {
     var select = new StringBuilder("SELECT ");
     for (int i = 0; i < table.columns().size(); i++) {
-      select.append(i == 0 ? "" : ", ").append(quote(table.columns().get(i).name()));
+      Column column = table.columns().get(i);
+      String name = quote(column.name());
+      select.append(i == 0 ? "" : ", ");
+      switch (column.kind()) {
+        // Temporal values as the server prints them (every fraction digit the column has): the
+        // MariaDB driver's own text of a DATETIME(3) drops a fraction's leading zeros (.085 read
+        // back as .85), so it is never asked to format one.
+        case DATE, DATETIME, TIMESTAMP, TIME ->
+            select.append("CAST(").append(name).append(" AS CHAR) AS ").append(name);
+        default -> select.append(name);
+      }
     }
     String created = quote(table.createdAt().name());
     select
