@@ -7,6 +7,7 @@ import dev.hamal.embedded.MariaDbServerConfig;
 import dev.hamal.order.OrderWrite;
 import dev.hamal.order.SinkResult;
 import dev.hamal.testkit.OrderHistories;
+import dev.hamal.testkit.Sql;
 import dev.hamal.testkit.TestServers;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -76,6 +77,17 @@ class OrderStoreThroughputIT {
         var bench = new Pass(store, server, settings, callers);
         bench.run(writes.subList(1, writes.size()), "first");
         bench.run(writes, "replay");
+        String database = "store_throughput_" + callers + "_" + server.config().serverId() + "_0";
+        Sql.execute(server, "ANALYZE TABLE " + database + ".orders");
+        long bytes =
+            Sql.queryLong(
+                server,
+                "SELECT data_length + index_length FROM information_schema.tables"
+                    + " WHERE table_schema = '"
+                    + database
+                    + "' AND table_name = 'orders'");
+        log.info(
+            "orders table: {} MB with indexes, {} bytes per order", bytes >> 20, bytes / ORDERS);
       }
     }
   }
