@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * the wall-clock rate and the client's and the server's CPU time per write; asserts only that every
  * write was accounted for (throughput on a shared machine is reported, not enforced).
  *
- * <p>Run: {@code lit hamal-store OrderStoreThroughputIT}. Options ({@code -Dname=value}): {@code
+ * <p>Run: {@code ./mvnw -B -pl hamal-store -am verify -Dtest=NoSuchTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OrderStoreThroughputIT
+ * -Dfailsafe.failIfNoSpecifiedTests=false}. Options ({@code -Dname=value}): {@code
  * store.bench.orders} (51000), {@code store.bench.batch} (2000 writes per apply), {@code
  * store.bench.rows} (500 rows per statement), {@code store.bench.callers} ({@code 1,2}), {@code
  * store.bench.server-args} (comma-separated {@code mariadbd} options: runs a dedicated server with
