@@ -64,14 +64,18 @@ import org.slf4j.LoggerFactory;
  *
  * The guard, not the pre-read, keeps the data right under any interleaving of writers: the pre-read
  * only makes the counts exact and keeps stale rows off the wire (a replay costs one indexed read
- * per chunk). The {@code FOR UPDATE} locks existing rows in primary-key order, so two writers on
- * overlapping ids queue rather than deadlock; READ COMMITTED takes no gap locks.
+ * per chunk). The {@code FOR UPDATE} locks existing rows in primary-key order and READ COMMITTED
+ * takes no gap locks for it, but {@code ON DUPLICATE KEY UPDATE} still takes next-key locks on the
+ * duplicates it meets, and inserts into those gaps wait for them: two writers can deadlock even on
+ * disjoint ids (measured with two callers on one shard), hence the retry below.
  *
  * <p><b>Failure.</b> A chunk that fails with a data error (a value too long, out of range, a bad
  * date: SQLState class 22/23 or the equivalent server codes; see {@link SqlErrors}) is retried row
  * by row in the same transaction (the server rolled back only the failed statement); rows that fail
  * again are returned as {@link SinkResult.Rejection}s with the server's reason, and the rest are
- * applied. Any other SQL failure rolls the shard's transaction back and throws {@link
+ * applied. A deadlock (error 1213, which rolls the whole transaction back) reruns the shard's
+ * transaction, at most {@value #DEADLOCK_ATTEMPTS} times in all. Any other SQL failure (and a
+ * deadlock on the last attempt) rolls the shard's transaction back and throws {@link
  * OrderSinkUnavailableException}; shards written before it stay committed (harmless: the caller
  * retries the whole batch and the guard makes the replay a no-op). Reads throw {@link
  * OrderSinkUnavailableException} for any SQL failure and {@link OrderStoreException} for a record
@@ -87,6 +91,12 @@ public final class OrderStore implements OrderSink, OrderLookup {
    * Most bytes of documents one upsert statement carries, well below {@code max_allowed_packet}.
    */
   static final int CHUNK_BYTES = 4 << 20;
+
+  /**
+   * How often a shard's transaction runs when the server picks it as a deadlock victim (which rolls
+   * the whole transaction back) before the batch fails as unavailable.
+   */
+  static final int DEADLOCK_ATTEMPTS = 3;
 
   /** Classpath location of the migrations. */
   static final String MIGRATIONS = "classpath:db/hamal-store";
@@ -329,13 +339,25 @@ public final class OrderStore implements OrderSink, OrderLookup {
 
     ShardWrite run() {
       try (Connection c = shards.get(shard).getConnection()) {
-        try {
-          write(c);
-          c.commit();
-          return this;
-        } catch (SQLException | RuntimeException e) {
-          rollbackQuietly(c, e);
-          throw e;
+        for (int attempt = 1; ; attempt++) {
+          try {
+            write(c);
+            c.commit();
+            return this;
+          } catch (SQLException e) {
+            rollbackQuietly(c, e);
+            if (!SqlErrors.isDeadlock(e) || attempt == DEADLOCK_ATTEMPTS) {
+              throw e;
+            }
+            log.debug(
+                "order store shard {}: deadlock, attempt {}: {}", shard, attempt, e.toString());
+            applied = 0;
+            stale = 0;
+            rejected.clear();
+          } catch (RuntimeException e) {
+            rollbackQuietly(c, e);
+            throw e;
+          }
         }
       } catch (SQLException e) {
         throw unavailable("write to", shard, e);
@@ -357,18 +379,28 @@ public final class OrderStore implements OrderSink, OrderLookup {
         }
       }
       int from = 0;
-      while (from < toSend.size()) {
+      for (List<OrderRows.Row> chunk : chunks(toSend)) {
+        upsertChunk(c, chunk, exists.subList(from, from + chunk.size()));
+        from += chunk.size();
+      }
+    }
+
+    private List<List<OrderRows.Row>> chunks(List<OrderRows.Row> all) {
+      List<List<OrderRows.Row>> chunks = new ArrayList<>();
+      int from = 0;
+      while (from < all.size()) {
         int to = from;
         long bytes = 0;
-        while (to < toSend.size()
+        while (to < all.size()
             && to - from < config.batchSize()
-            && (to == from || bytes + toSend.get(to).approximateBytes() <= CHUNK_BYTES)) {
-          bytes += toSend.get(to).approximateBytes();
+            && (to == from || bytes + all.get(to).approximateBytes() <= CHUNK_BYTES)) {
+          bytes += all.get(to).approximateBytes();
           to++;
         }
-        upsertChunk(c, toSend.subList(from, to), exists.subList(from, to));
+        chunks.add(all.subList(from, to));
         from = to;
       }
+      return chunks;
     }
 
     private void upsertChunk(Connection c, List<OrderRows.Row> chunk, List<Boolean> exists)

@@ -57,6 +57,11 @@ final class SqlErrors {
     return UNAVAILABLE_CODES.contains(e.getErrorCode());
   }
 
+  /** Whether the server rolled the transaction back to break a deadlock (1213, SQLState 40001). */
+  static boolean isDeadlock(SQLException e) {
+    return e.getErrorCode() == 1213 || "40001".equals(e.getSQLState());
+  }
+
   /** Whether the failure is a row value the table cannot hold. */
   static boolean isDataError(SQLException e) {
     if (isUnavailable(e)) {

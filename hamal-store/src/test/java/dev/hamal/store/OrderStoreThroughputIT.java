@@ -7,6 +7,7 @@ import dev.hamal.embedded.MariaDbServerConfig;
 import dev.hamal.order.OrderWrite;
 import dev.hamal.order.SinkResult;
 import dev.hamal.testkit.OrderHistories;
+import dev.hamal.testkit.Sql;
 import dev.hamal.testkit.TestServers;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * the wall-clock rate and the client's and the server's CPU time per write; asserts only that every
  * write was accounted for (throughput on a shared machine is reported, not enforced).
  *
- * <p>Run: {@code lit hamal-store OrderStoreThroughputIT}. Options ({@code -Dname=value}): {@code
+ * <p>Run: {@code ./mvnw -B -pl hamal-store -am verify -Dtest=NoSuchTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OrderStoreThroughputIT
+ * -Dfailsafe.failIfNoSpecifiedTests=false}. Options ({@code -Dname=value}): {@code
  * store.bench.orders} (51000), {@code store.bench.batch} (2000 writes per apply), {@code
  * store.bench.rows} (500 rows per statement), {@code store.bench.callers} ({@code 1,2}), {@code
  * store.bench.server-args} (comma-separated {@code mariadbd} options: runs a dedicated server with
@@ -76,6 +79,17 @@ class OrderStoreThroughputIT {
         var bench = new Pass(store, server, settings, callers);
         bench.run(writes.subList(1, writes.size()), "first");
         bench.run(writes, "replay");
+        String database = "store_throughput_" + callers + "_" + server.config().serverId() + "_0";
+        Sql.execute(server, "ANALYZE TABLE " + database + ".orders");
+        long bytes =
+            Sql.queryLong(
+                server,
+                "SELECT data_length + index_length FROM information_schema.tables"
+                    + " WHERE table_schema = '"
+                    + database
+                    + "' AND table_name = 'orders'");
+        log.info(
+            "orders table: {} MB with indexes, {} bytes per order", bytes >> 20, bytes / ORDERS);
       }
     }
   }
