@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       TailCommand.class,
       CatchupCommand.class,
       DlqCommand.class,
+      ReconcileCommand.class,
       ProcessorCommand.class
     })
 public final class Main implements Runnable {

@@ -9,6 +9,7 @@ import dev.hamal.search.OrderIndex;
 import dev.hamal.search.OrderIndexConfig;
 import dev.hamal.store.OrderStore;
 import dev.hamal.store.OrderStoreConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -82,7 +84,7 @@ final class ProcessorCommand implements Callable<Integer> {
       JvmGcMetrics gc = new JvmGcMetrics();
       gc.bindTo(registry);
       resources.push(gc);
-      List<OrderSink> sinks = openSinks(settings, registry, resources);
+      List<OrderSink> sinks = openSinks(settings, environment, Optional.of(registry), resources);
       if (settings.metricsPort() != 0) {
         try {
           resources.push(
@@ -102,6 +104,11 @@ final class ProcessorCommand implements Callable<Integer> {
       Processor processor =
           Processor.start(settings.processor(), lines, consumers, registry, Clock.systemUTC());
       resources.push(processor); // stopped before the sinks close
+      if (settings.reconcile().isPresent()) {
+        resources.push(
+            PeriodicReconciliation.start(
+                settings.reconcile().get(), lines, sinks, environment, registry, settings));
+      }
       log.info(
           "processor runs: Kafka {}, stores {}, business lines {} from {}",
           settings.processor().bootstrapServers(),
@@ -127,9 +134,11 @@ final class ProcessorCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<OrderSink> openSinks(
+  /** Opens the enabled stores, each pushed on {@code resources} to be closed by the caller. */
+  static List<OrderSink> openSinks(
       ProcessorSettings settings,
-      PrometheusMeterRegistry registry,
+      Map<String, String> environment,
+      Optional<MeterRegistry> registry,
       Deque<AutoCloseable> resources) {
     List<OrderSink> sinks = new ArrayList<>();
     settings
@@ -176,24 +185,26 @@ final class ProcessorCommand implements Callable<Integer> {
                             password, java.nio.charset.StandardCharsets.UTF_8)
                         + "@");
           }
+          OrderCacheConfig cacheConfig =
+              OrderCacheConfig.builder(uri)
+                  .keyPrefix(s.keyPrefix())
+                  .invalidationChannel(s.keyPrefix() + "invalidate")
+                  .liveTtl(s.liveTtl())
+                  .tombstoneTtl(s.tombstoneTtl())
+                  .nearCacheMaxSize(s.nearCacheSize())
+                  .nearCacheTtl(s.nearCacheTtl())
+                  .build();
           OrderCache cache =
-              OrderCache.connect(
-                  OrderCacheConfig.builder(uri)
-                      .keyPrefix(s.keyPrefix())
-                      .invalidationChannel(s.keyPrefix() + "invalidate")
-                      .liveTtl(s.liveTtl())
-                      .tombstoneTtl(s.tombstoneTtl())
-                      .nearCacheMaxSize(s.nearCacheSize())
-                      .nearCacheTtl(s.nearCacheTtl())
-                      .build(),
-                  registry);
+              registry.isPresent()
+                  ? OrderCache.connect(cacheConfig, registry.get())
+                  : OrderCache.connect(cacheConfig);
           resources.push(cache);
           sinks.add(cache);
         });
     return sinks;
   }
 
-  private static int closeAll(Deque<AutoCloseable> resources) {
+  static int closeAll(Deque<AutoCloseable> resources) {
     int status = 0;
     while (!resources.isEmpty()) {
       AutoCloseable resource = resources.pop();

@@ -32,6 +32,7 @@ import java.util.Set;
  * @param store the order store, if enabled
  * @param index the search index, if enabled
  * @param cache the cache, if enabled
+ * @param reconcile the periodic reconciliation, if enabled
  * @param metricsHost {@code metrics.host}
  * @param metricsPort {@code metrics.port}, 0 for none
  */
@@ -42,11 +43,12 @@ record ProcessorSettings(
     Optional<Store> store,
     Optional<Index> index,
     Optional<Cache> cache,
+    Optional<Reconcile> reconcile,
     String metricsHost,
     int metricsPort) {
 
   private static final Set<String> SECTIONS =
-      Set.of("kafka", "retry", "store", "index", "cache", "metrics");
+      Set.of("kafka", "retry", "store", "index", "cache", "reconcile", "metrics");
   private static final ObjectMapper YAML =
       new ObjectMapper(
           YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
@@ -106,6 +108,26 @@ record ProcessorSettings(
       Duration tombstoneTtl,
       int nearCacheSize,
       Duration nearCacheTtl) {}
+
+  /**
+   * The periodic reconciliation: every {@code interval}, one processor instance (the one that gets
+   * the ZooKeeper lock) reconciles every line for orders created in the window that ended {@code
+   * delay} ago.
+   *
+   * @param zookeeper ZooKeeper, where the pipes are defined
+   * @param namespace the ZooKeeper namespace
+   * @param interval how often
+   * @param window how long a window
+   * @param delay how far before now the window ends (changes still in flight are not differences)
+   * @param repair whether differences are re-published from the source
+   */
+  record Reconcile(
+      String zookeeper,
+      String namespace,
+      Duration interval,
+      Duration window,
+      Duration delay,
+      boolean repair) {}
 
   /**
    * Reads a file with the environment's overrides.
@@ -227,6 +249,25 @@ record ProcessorSettings(
           r.duration("cache.near-cache-ttl", "30s", Duration.ofMillis(1), Duration.ofHours(24));
       cache = redis.map(u -> new Cache(u, keyPrefix, password, live, tombstone, nearSize, nearTtl));
     }
+    Optional<Reconcile> reconcile = Optional.empty();
+    if (enabled(r, "reconcile")) {
+      Optional<String> zookeeper = r.required("reconcile.zookeeper", "host:port[,host:port...]");
+      String namespace =
+          r.text("reconcile.namespace", "hamal", "a ZooKeeper namespace", s -> !s.isBlank());
+      Duration interval =
+          r.duration("reconcile.interval", "10m", Duration.ofSeconds(1), Duration.ofDays(1));
+      Duration window =
+          r.duration("reconcile.window", "1h", Duration.ofSeconds(1), Duration.ofDays(31));
+      Duration delay = r.duration("reconcile.delay", "5m", Duration.ZERO, Duration.ofDays(1));
+      boolean repair =
+          r.text(
+                  "reconcile.repair",
+                  "false",
+                  "true or false",
+                  s -> s.equals("true") || s.equals("false"))
+              .equals("true");
+      reconcile = zookeeper.map(z -> new Reconcile(z, namespace, interval, window, delay, repair));
+    }
     String metricsHost =
         r.text("metrics.host", "0.0.0.0", "a host name or address", s -> !s.isBlank());
     int metricsPort = r.integer("metrics.port", 9405, 0, 65_535);
@@ -248,7 +289,7 @@ record ProcessorSettings(
               .rejectedAttempts(rejectedAttempts)
               .build();
       return new ProcessorSettings(
-          absolute, config, linesDir, store, index, cache, metricsHost, metricsPort);
+          absolute, config, linesDir, store, index, cache, reconcile, metricsHost, metricsPort);
     } catch (IllegalArgumentException e) {
       throw new SettingsException(List.of(file + ": " + e.getMessage()));
     }
@@ -301,7 +342,7 @@ record ProcessorSettings(
   /** Every setting, with password references but never passwords. */
   @Override
   public String toString() {
-    return "ProcessorSettings[file=%s, kafka=%s, groups=%s*, businessLines=%s, store=%s, index=%s, cache=%s, metrics=%s:%d]"
+    return "ProcessorSettings[file=%s, kafka=%s, groups=%s*, businessLines=%s, store=%s, index=%s, cache=%s, reconcile=%s, metrics=%s:%d]"
         .formatted(
             file,
             processor.bootstrapServers(),
@@ -310,6 +351,7 @@ record ProcessorSettings(
             store,
             index,
             cache,
+            reconcile,
             metricsHost,
             metricsPort);
   }

@@ -243,6 +243,29 @@ class ProcessingEndToEndIT {
         assertThat(orders).isGreaterThan(500);
         assertThat(countRows(source, "hamal_store.orders")).isEqualTo(orders);
       }
+      // the operator's command says the same
+      var out = new java.io.StringWriter();
+      var cli = Main.commandLine(new ReconcileCommand(environment));
+      cli.setOut(new java.io.PrintWriter(out));
+      cli.setErr(new java.io.PrintWriter(out));
+      int exit =
+          cli.execute(
+              "reconcile",
+              "--config",
+              processorConfig.toString(),
+              "--zookeeper",
+              zk,
+              "--namespace",
+              namespace,
+              "--from",
+              from.toString(),
+              "--to",
+              to.toString(),
+              "--json");
+      assertThat(exit).as(out.toString()).isZero();
+      assertThat(out.toString().lines().filter(l -> l.contains("\"clean\":true")).count())
+          .as(out.toString())
+          .isEqualTo(4);
       for (Process p : processes) {
         p.destroy();
       }

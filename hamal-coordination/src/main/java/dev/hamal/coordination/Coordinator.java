@@ -1,5 +1,6 @@
 package dev.hamal.coordination;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
@@ -111,6 +112,35 @@ public final class Coordinator implements AutoCloseable {
   /** The Curator client, for tests in this package (session expiry injection). */
   CuratorFramework client() {
     return client;
+  }
+
+  /**
+   * Takes the cluster-wide lock {@code name} if no one holds it, without waiting: for periodic work
+   * that one instance of a role should do at a time (the processors' reconciliation). The lock is a
+   * Curator semaphore mutex under {@code /locks}; it is released by closing the returned handle, or
+   * by ZooKeeper when this session ends.
+   *
+   * @return the held lock, or empty when another instance holds it
+   * @throws CoordinationException if ZooKeeper cannot be asked
+   */
+  public Optional<AutoCloseable> tryLock(String name) {
+    var mutex =
+        new org.apache.curator.framework.recipes.locks.InterProcessSemaphoreMutex(
+            client, "/locks/" + name);
+    try {
+      if (!mutex.acquire(0, TimeUnit.MILLISECONDS)) {
+        return Optional.empty();
+      }
+    } catch (Exception e) {
+      throw new CoordinationException("cannot take the lock " + name + ": " + e.getMessage(), e);
+    }
+    return Optional.of(() -> {
+      try {
+        mutex.release();
+      } catch (Exception e) {
+        throw new CoordinationException("cannot release the lock " + name, e);
+      }
+    });
   }
 
   /** Whether the session is connected now (not suspended, not lost). */
