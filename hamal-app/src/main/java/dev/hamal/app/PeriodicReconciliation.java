@@ -100,7 +100,15 @@ final class PeriodicReconciliation implements AutoCloseable {
             }
             List<ReconcileReport> reports =
                 Reconciliation.run(
-                    lines, List.of(), coordinator, environment, targets, from, to, repairer);
+                    lines,
+                    List.of(),
+                    coordinator,
+                    environment,
+                    targets,
+                    from,
+                    to,
+                    repairer,
+                    settings.sourceSslMode());
             boolean allClean = true;
             for (ReconcileReport report : reports) {
               report

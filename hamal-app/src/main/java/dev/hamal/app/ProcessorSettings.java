@@ -120,6 +120,7 @@ record ProcessorSettings(
    * @param window how long a window
    * @param delay how far before now the window ends (changes still in flight are not differences)
    * @param repair whether differences are re-published from the source
+   * @param sourceSslMode the MariaDB driver's TLS mode towards the sources
    */
   record Reconcile(
       String zookeeper,
@@ -127,7 +128,8 @@ record ProcessorSettings(
       Duration interval,
       Duration window,
       Duration delay,
-      boolean repair) {}
+      boolean repair,
+      String sourceSslMode) {}
 
   /**
    * Reads a file with the environment's overrides.
@@ -266,7 +268,14 @@ record ProcessorSettings(
                   "true or false",
                   s -> s.equals("true") || s.equals("false"))
               .equals("true");
-      reconcile = zookeeper.map(z -> new Reconcile(z, namespace, interval, window, delay, repair));
+      String sslMode =
+          r.text(
+              "reconcile.source-ssl-mode",
+              "verify-full",
+              "one of " + Reconciliation.SSL_MODES,
+              Reconciliation.SSL_MODES::contains);
+      reconcile =
+          zookeeper.map(z -> new Reconcile(z, namespace, interval, window, delay, repair, sslMode));
     }
     String metricsHost =
         r.text("metrics.host", "0.0.0.0", "a host name or address", s -> !s.isBlank());

@@ -90,6 +90,15 @@ final class ReconcileCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the reports as JSON, one per line.")
   boolean json;
 
+  @Option(
+      names = "--source-ssl-mode",
+      defaultValue = "verify-full",
+      paramLabel = "MODE",
+      description =
+          "TLS towards the source servers: disable, trust, verify-ca, verify-full (default"
+              + " ${DEFAULT-VALUE}).")
+  String sslMode;
+
   private final Map<String, String> environment;
 
   ReconcileCommand() {
@@ -102,6 +111,10 @@ final class ReconcileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!Reconciliation.SSL_MODES.contains(sslMode)) {
+      throw new IllegalArgumentException(
+          "--source-ssl-mode: '" + sslMode + "' is not one of " + Reconciliation.SSL_MODES);
+    }
     Instant start = instant("--from", from);
     Instant end = instant("--to", to);
     ProcessorSettings settings = ProcessorSettings.load(config, environment);
@@ -133,7 +146,15 @@ final class ReconcileCommand implements Callable<Integer> {
       }
       List<ReconcileReport> reports =
           Reconciliation.run(
-              businessLines, lines, coordinator, environment, targets, start, end, repairer);
+              businessLines,
+              lines,
+              coordinator,
+              environment,
+              targets,
+              start,
+              end,
+              repairer,
+              sslMode);
       PrintWriter out = spec.commandLine().getOut();
       boolean clean = true;
       for (ReconcileReport report : reports) {

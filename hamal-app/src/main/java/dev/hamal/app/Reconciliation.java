@@ -22,12 +22,18 @@ import java.util.Optional;
  * and by the processors' periodic run.
  */
 final class Reconciliation {
+  /** The driver's TLS modes a source connection may use. */
+  static final java.util.Set<String> SSL_MODES =
+      java.util.Set.of("disable", "trust", "verify-ca", "verify-full");
+
   private Reconciliation() {}
 
   /**
    * Reconciles each line of {@code names} (every loaded line when empty) for orders created in
    * {@code [from, to)}.
    *
+   * @param sslMode the MariaDB driver's {@code sslMode} towards the sources: {@code disable},
+   *     {@code trust}, {@code verify-ca} or {@code verify-full}
    * @throws IllegalArgumentException naming a line that is not loaded or whose pipe is not defined
    */
   static List<ReconcileReport> run(
@@ -38,7 +44,8 @@ final class Reconciliation {
       Map<String, OrderLookup> targets,
       Instant from,
       Instant to,
-      Optional<Repairer> repair) {
+      Optional<Repairer> repair,
+      String sslMode) {
     List<BusinessLine> chosen = new ArrayList<>();
     if (names.isEmpty()) {
       chosen.addAll(lines.lines());
@@ -66,7 +73,11 @@ final class Reconciliation {
                           + " reads pipe "
                           + line.pipe()
                           + ", which is not defined in ZooKeeper"));
-      String url = "jdbc:mariadb://" + pipe.sourceUrl().substring("mysql://".length()) + "/";
+      String url =
+          "jdbc:mariadb://"
+              + pipe.sourceUrl().substring("mysql://".length())
+              + "/?sslMode="
+              + sslMode;
       String password = ProcessorSettings.resolve(pipe.passwordRef(), environment);
       try (SourceDatabase source =
           SourceDatabase.open(SourceDatabaseConfig.of(url, pipe.user(), password))) {

@@ -261,7 +261,9 @@ class ProcessingEndToEndIT {
               from.toString(),
               "--to",
               to.toString(),
-              "--json");
+              "--json",
+              "--source-ssl-mode",
+              "disable");
       assertThat(exit).as(out.toString()).isZero();
       assertThat(out.toString().lines().filter(l -> l.contains("\"clean\":true")).count())
           .as(out.toString())
