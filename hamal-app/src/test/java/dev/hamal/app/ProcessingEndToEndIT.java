@@ -122,7 +122,29 @@ class ProcessingEndToEndIT {
               cachePrefix);
       Process processor1 = start("processor-1", "processor", processorConfig);
       processes.add(processor1);
-      processes.add(start("processor-2", "processor", processorConfig));
+      // processor-2 also reconciles periodically; its metrics tell how the runs went
+      int metricsPort;
+      try (var socket = new java.net.ServerSocket(0)) {
+        metricsPort = socket.getLocalPort();
+      }
+      Path reconcilingConfig = dir.resolve("processor-2.yaml");
+      Files.writeString(
+          reconcilingConfig,
+          Files.readString(processorConfig)
+                  .replace(
+                      "metrics:\n  port: 0", "metrics:\n  host: 127.0.0.1\n  port: " + metricsPort)
+              + """
+              reconcile:
+                zookeeper: %s
+                namespace: %s
+                interval: 5s
+                window: 720h
+                delay: 0s
+                source-ssl-mode: disable
+              """
+                  .formatted(zk, namespace));
+      Process processor2 = start("processor-2", "processor", reconcilingConfig);
+      processes.add(processor2);
 
       var add =
           InProcessCli.pipe(
@@ -193,12 +215,17 @@ class ProcessingEndToEndIT {
         assertThat(simulator.awaitTermination(Duration.ofMinutes(3))).isTrue();
         assertThat(simulator.failure()).isEmpty();
       }
-      String end = masterStatus(source);
+      // the order store lives on the same server, so its own writes move the binlog on: wait
+      // until the committed position is at or past the simulator's last write
+      String[] end = masterStatus(source).split(":");
       await()
           .atMost(Duration.ofMinutes(3))
-          .until(
-              () -> committed(coordinator).map(p -> p.file() + ":" + p.position()).orElse(""),
-              end::equals);
+          .until(() ->
+              committed(coordinator)
+                  .filter(p ->
+                      p.file().compareTo(end[0]) > 0
+                          || (p.file().equals(end[0]) && p.position() >= Long.parseLong(end[1])))
+                  .isPresent());
       await()
           .atMost(Duration.ofMinutes(3))
           .pollInterval(Duration.ofSeconds(1))
@@ -243,6 +270,23 @@ class ProcessingEndToEndIT {
         assertThat(orders).isGreaterThan(500);
         assertThat(countRows(source, "hamal_store.orders")).isEqualTo(orders);
       }
+      // the processors' periodic reconciliation comes to the same result once all is written
+      var http = java.net.http.HttpClient.newHttpClient();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .failFast("processor-2 exited", () -> !processor2.isAlive())
+          .until(() ->
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(
+                              java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .body()
+                  .lines()
+                  .anyMatch(l ->
+                      l.startsWith("hamal_reconcile_runs_total{outcome=\"clean\"}")
+                          && !l.endsWith(" 0.0")));
       // the operator's command says the same
       var out = new java.io.StringWriter();
       var cli = Main.commandLine(new ReconcileCommand(environment));
@@ -276,6 +320,7 @@ class ProcessingEndToEndIT {
       }
     } finally {
       processes.forEach(Process::destroyForcibly);
+      keepLogs();
     }
   }
 
@@ -318,6 +363,20 @@ class ProcessingEndToEndIT {
       break;
     }
     return text.toString();
+  }
+
+  /** Copies the processes' logs to target/e2e-logs, where a failed run can be read. */
+  private void keepLogs() throws IOException {
+    Path kept = Path.of("target", "e2e-logs");
+    Files.createDirectories(kept);
+    try (var logs = Files.list(dir)) {
+      for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+        Files.copy(
+            log,
+            kept.resolve(log.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   private static void pause(Duration duration) throws InterruptedException {
