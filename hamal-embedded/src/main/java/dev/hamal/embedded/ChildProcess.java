@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -18,10 +19,10 @@ import org.slf4j.Logger;
  * until the server's own readiness probe passes, and stops, kills or halts the process tree through
  * {@link ProcessTree}.
  *
- * <p><b>Invariants.</b> {@link #process()} is the running child or null; it is set when a launch
- * starts the process and cleared once the process is gone (stopped, killed, failed to start). The
- * child's standard input is a pipe this object holds open and never writes to: its end tells a
- * child that watches it that the JVM is gone; it is closed once the child is gone.
+ * <p><b>Invariants.</b> The process is the running child or null; it is set when a launch starts
+ * the process and cleared once the process is gone (stopped, killed, failed to start). The child's
+ * standard input is a pipe this object holds open and never writes to: its end tells a child that
+ * watches it that the JVM is gone; it is closed once the child is gone.
  *
  * <p><b>Threading.</b> All methods but {@link #isAlive()}, {@link #pid()} and {@link
  * #haltOnExit(boolean) haltOnExit(false)} run under the owner's life-cycle lock; {@code process} is
@@ -30,7 +31,8 @@ import org.slf4j.Logger;
  * <p><b>Failure.</b> A launch that cannot start the process, or whose readiness probe fails, kills
  * the process and throws the server's start exception (made by its {@link StartFailure}) carrying
  * the tail of what the process wrote to its log during this launch. Any other exception from the
- * probe also kills the process and propagates unchanged.
+ * probe also kills the process and propagates unchanged. A start failure after another process took
+ * a port chosen here is retried on newly chosen ports ({@link #launchOnPorts}).
  */
 final class ChildProcess implements ServerLifecycle.Engine {
 
@@ -61,27 +63,26 @@ final class ChildProcess implements ServerLifecycle.Engine {
   /**
    * @param log the server's logger (start, stop and kill are logged there)
    * @param describe the server's description for messages
-   * @param workDir the child's working directory (the data directory)
-   * @param logFile where the child's standard output and error are appended
-   * @param startFailureType the type {@code startFailure} makes
+   * @param logFile where the child's standard output and error are appended, in the data directory,
+   *     which is the child's working directory
+   * @param settings the start and stop timeouts
+   * @param startFailureType what {@code startFailure} makes
    * @param launcher the server's launch: prepares and calls {@link #launch}, e.g. retrying ports
    */
-  <E extends RuntimeException> ChildProcess(
+  ChildProcess(
       Logger log,
       Supplier<String> describe,
-      Path workDir,
       Path logFile,
-      Duration startTimeout,
-      Duration stopTimeout,
-      Class<E> startFailureType,
+      ServerSettings settings,
+      Class<? extends RuntimeException> startFailureType,
       StartFailure startFailure,
       Runnable launcher) {
     this.log = log;
     this.describe = describe;
-    this.workDir = workDir;
+    this.workDir = logFile.getParent();
     this.logFile = logFile;
-    this.startTimeout = startTimeout;
-    this.stopTimeout = stopTimeout;
+    this.startTimeout = settings.startTimeout();
+    this.stopTimeout = settings.stopTimeout();
     this.startFailureType = startFailureType;
     this.startFailure = startFailure;
     this.launcher = launcher;
@@ -90,11 +91,6 @@ final class ChildProcess implements ServerLifecycle.Engine {
   @Override
   public void launch() {
     launcher.run();
-  }
-
-  /** The running child, or null. */
-  Process process() {
-    return process;
   }
 
   @Override
@@ -107,6 +103,73 @@ final class ChildProcess implements ServerLifecycle.Engine {
   OptionalLong pid() {
     Process p = process;
     return p != null && p.isAlive() ? OptionalLong.of(p.pid()) : OptionalLong.empty();
+  }
+
+  /**
+   * Runs {@code launchOnce} on {@code ports}, choosing a free port for each 0 among them. A start
+   * failure while a port chosen here is no longer free means another process took it between
+   * choosing and binding: the chosen ports are chosen again, at most {@code attempts} launches in
+   * all. A configured port that is not free fails at once.
+   *
+   * @param ports the server's ports now, 0 where one is to be chosen
+   * @param use stores the ports in the server before each launch (and keeps the last ones)
+   */
+  void launchOnPorts(int attempts, int[] ports, Consumer<int[]> use, Runnable launchOnce) {
+    int[] next = ports.clone();
+    boolean[] chosen = new boolean[next.length];
+    boolean anyChosen = false;
+    for (int i = 0; i < next.length; i++) {
+      chosen[i] = next[i] == 0;
+      anyChosen |= chosen[i];
+    }
+    for (int attempt = 1; ; attempt++) {
+      for (int i = 0; i < next.length; i++) {
+        if (chosen[i]) {
+          next[i] = freePortOtherThan(next, i);
+        }
+      }
+      use.accept(next.clone());
+      for (int i = 0; i < next.length; i++) {
+        if (!chosen[i] && !Ports.isFree(next[i])) {
+          throw startFailure.of(
+              "port " + next[i] + " of " + describe.get() + " is in use by another process",
+              "",
+              null);
+        }
+      }
+      try {
+        launchOnce.run();
+        return;
+      } catch (RuntimeException e) {
+        boolean portRace = anyChosen && !allFree(next);
+        if (!startFailureType.isInstance(e) || !portRace || attempt >= attempts) {
+          throw e;
+        }
+        log.info("A port was taken while {} started; trying other ports", describe.get());
+      }
+    }
+  }
+
+  private static int freePortOtherThan(int[] ports, int index) {
+    while (true) {
+      int port = Ports.free();
+      boolean taken = false;
+      for (int i = 0; i < ports.length; i++) {
+        taken |= i != index && ports[i] == port;
+      }
+      if (!taken) {
+        return port;
+      }
+    }
+  }
+
+  private static boolean allFree(int[] ports) {
+    for (int port : ports) {
+      if (!Ports.isFree(port)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -194,6 +257,23 @@ final class ChildProcess implements ServerLifecycle.Engine {
       Thread.currentThread().interrupt();
       throw interrupted(e);
     }
+  }
+
+  /**
+   * {@link #pause(Process, long, Duration, Supplier, Throwable) pause} with the message "did not
+   * start within" the start timeout, and the last error when there is one.
+   */
+  void pause(Process launched, long deadlineNanos, Duration poll, Exception last) {
+    pause(
+        launched,
+        deadlineNanos,
+        poll,
+        () ->
+            describe.get()
+                + " did not start within "
+                + startTimeout
+                + (last == null ? "" : " (last error: " + last.getMessage() + ")"),
+        last);
   }
 
   /** The start failure for a thread interrupted while the server started. */

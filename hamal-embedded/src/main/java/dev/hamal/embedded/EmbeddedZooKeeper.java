@@ -70,13 +70,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     this.port = config.port().orElse(0);
     this.lifecycle =
         new ServerLifecycle(
-            "zookeeper",
-            dir,
-            config.exitGrace(),
-            HOOK_LOCK_WAIT,
-            config.jvmScoped(),
-            this::describe,
-            new InProcess());
+            "zookeeper", dir, config.settings(), HOOK_LOCK_WAIT, this::describe, new InProcess());
   }
 
   /**
@@ -88,7 +82,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     EmbeddedZooKeeper zooKeeper =
         new EmbeddedZooKeeper(
-            config, ServerLifecycle.DataDir.of(config.dataDir(), "zookeeper", true));
+            config, ServerLifecycle.DataDir.of(config.settings(), "zookeeper", true));
     zooKeeper.lifecycle.open();
     return zooKeeper;
   }

@@ -93,6 +93,11 @@ public final class EmbeddedZooKeeperConfig {
     return server.jvmScoped();
   }
 
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
+  }
+
   @Override
   public String toString() {
     return "EmbeddedZooKeeperConfig{port="

@@ -99,22 +99,14 @@ public final class KafkaBroker implements AutoCloseable {
         new ChildProcess(
             log,
             this::describe,
-            dataDir,
             logFile(),
-            config.startTimeout(),
-            config.stopTimeout(),
+            config.settings(),
             KafkaStartException.class,
             KafkaStartException::new,
             this::launch);
     this.lifecycle =
         new ServerLifecycle(
-            "kafka",
-            dir,
-            config.exitGrace(),
-            ServerLifecycle.HOOK_LOCK_WAIT,
-            config.jvmScoped(),
-            this::describe,
-            child);
+            "kafka", dir, config.settings(), ServerLifecycle.HOOK_LOCK_WAIT, this::describe, child);
   }
 
   /**
@@ -128,7 +120,7 @@ public final class KafkaBroker implements AutoCloseable {
     KafkaBrokerClassPath classPath = KafkaBrokerClassPath.load();
     KafkaBroker broker =
         new KafkaBroker(
-            config, classPath, ServerLifecycle.DataDir.of(config.dataDir(), "kafka", true));
+            config, classPath, ServerLifecycle.DataDir.of(config.settings(), "kafka", true));
     broker.lifecycle.open();
     return broker;
   }
@@ -245,41 +237,14 @@ public final class KafkaBroker implements AutoCloseable {
     if (clusterId.isEmpty()) {
       clusterId = formattedClusterId().orElseGet(() -> Uuid.randomUuid().toString());
     }
-    boolean portsChosenHere = port == 0 || controllerPort == 0;
-    boolean portChosen = port == 0;
-    boolean controllerPortChosen = controllerPort == 0;
-    for (int attempt = 1; ; attempt++) {
-      if (port == 0 || (portChosen && attempt > 1)) {
-        port = freePortOtherThan(controllerPort);
-      }
-      if (controllerPort == 0 || (controllerPortChosen && attempt > 1)) {
-        controllerPort = freePortOtherThan(port);
-      }
-      for (int p : new int[] {port, controllerPort}) {
-        if (!Ports.isFree(p)) {
-          throw new KafkaStartException(
-              "port " + p + " of " + describe() + " is in use by another process", "", null);
-        }
-      }
-      try {
-        launchOnce();
-        return;
-      } catch (KafkaStartException e) {
-        boolean portRace = portsChosenHere && !(Ports.isFree(port) && Ports.isFree(controllerPort));
-        if (!portRace || attempt == PORT_ATTEMPTS) {
-          throw e;
-        }
-        log.info("A port was taken while {} started; trying other ports", describe());
-      }
-    }
-  }
-
-  private static int freePortOtherThan(int other) {
-    int p;
-    do {
-      p = Ports.free();
-    } while (p == other);
-    return p;
+    child.launchOnPorts(
+        PORT_ATTEMPTS,
+        new int[] {port, controllerPort},
+        ports -> {
+          port = ports[0];
+          controllerPort = ports[1];
+        },
+        this::launchOnce);
   }
 
   private java.util.Optional<String> formattedClusterId() {
@@ -398,7 +363,7 @@ public final class KafkaBroker implements AutoCloseable {
    */
   private void awaitReady(Process launched, long deadlineNanos) {
     while (!Ports.accepts(port, 200)) {
-      pause(launched, deadlineNanos, null);
+      child.pause(launched, deadlineNanos, READY_POLL, null);
     }
     Map<String, Object> admin = new LinkedHashMap<>();
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -427,22 +392,8 @@ public final class KafkaBroker implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw child.interrupted(e);
         }
-        pause(launched, deadlineNanos, last);
+        child.pause(launched, deadlineNanos, READY_POLL, last);
       }
     }
-  }
-
-  /** Sleeps one poll interval, or fails when the child exited or the deadline passed. */
-  private void pause(Process launched, long deadlineNanos, Exception last) {
-    child.pause(
-        launched,
-        deadlineNanos,
-        READY_POLL,
-        () ->
-            describe()
-                + " did not start within "
-                + config.startTimeout()
-                + (last == null ? "" : " (last error: " + last.getMessage() + ")"),
-        last);
   }
 }

@@ -154,6 +154,11 @@ public final class KafkaBrokerConfig {
     return server.jvmScoped();
   }
 
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
+  }
+
   @Override
   public String toString() {
     return "KafkaBrokerConfig{port="

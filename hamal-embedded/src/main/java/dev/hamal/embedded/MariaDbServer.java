@@ -101,10 +101,8 @@ public final class MariaDbServer implements AutoCloseable {
         new ChildProcess(
             log,
             this::describe,
-            dataDir,
             logFile(),
-            config.startTimeout(),
-            config.stopTimeout(),
+            config.settings(),
             MariaDbStartException.class,
             MariaDbStartException::new,
             this::launch);
@@ -112,9 +110,8 @@ public final class MariaDbServer implements AutoCloseable {
         new ServerLifecycle(
             "mariadb",
             dir,
-            config.exitGrace(),
+            config.settings(),
             ServerLifecycle.HOOK_LOCK_WAIT,
-            config.jvmScoped(),
             this::describe,
             child);
   }
@@ -131,7 +128,7 @@ public final class MariaDbServer implements AutoCloseable {
     // a persistent directory is created by the first launch, after checking it is not in use
     MariaDbServer server =
         new MariaDbServer(
-            config, binaries, ServerLifecycle.DataDir.of(config.dataDir(), "mariadb", false));
+            config, binaries, ServerLifecycle.DataDir.of(config.settings(), "mariadb", false));
     server.lifecycle.open();
     return server;
   }
@@ -277,25 +274,8 @@ public final class MariaDbServer implements AutoCloseable {
     refuseIfDataDirInUse();
     initializeIfEmpty();
     writeInitFile();
-    boolean portChosenHere = port == 0;
-    for (int attempt = 1; ; attempt++) {
-      if (port == 0 || (portChosenHere && attempt > 1)) {
-        port = Ports.free();
-      } else if (!Ports.isFree(port)) {
-        throw new MariaDbStartException(
-            "port " + port + " of " + describe() + " is in use by another process", "", null);
-      }
-      try {
-        launchOnce();
-        return;
-      } catch (MariaDbStartException e) {
-        boolean portRace = portChosenHere && !Ports.isFree(port);
-        if (!portRace || attempt == PORT_ATTEMPTS) {
-          throw e;
-        }
-        log.info("Port {} was taken while {} started; trying another port", port, describe());
-      }
-    }
+    child.launchOnPorts(
+        PORT_ATTEMPTS, new int[] {port}, ports -> port = ports[0], this::launchOnce);
   }
 
   private void launchOnce() {

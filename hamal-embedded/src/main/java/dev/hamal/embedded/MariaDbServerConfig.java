@@ -159,6 +159,11 @@ public final class MariaDbServerConfig {
     return server.jvmScoped();
   }
 
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
+  }
+
   @Override
   public String toString() {
     return "MariaDbServerConfig{distribution="

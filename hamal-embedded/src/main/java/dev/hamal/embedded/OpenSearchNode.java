@@ -96,10 +96,8 @@ public final class OpenSearchNode implements AutoCloseable {
         new ChildProcess(
             log,
             this::describe,
-            dataDir,
             logFile(),
-            config.startTimeout(),
-            config.stopTimeout(),
+            config.settings(),
             OpenSearchStartException.class,
             OpenSearchStartException::new,
             this::launch);
@@ -107,9 +105,8 @@ public final class OpenSearchNode implements AutoCloseable {
         new ServerLifecycle(
             "opensearch",
             dir,
-            config.exitGrace(),
+            config.settings(),
             ServerLifecycle.HOOK_LOCK_WAIT,
-            config.jvmScoped(),
             this::describe,
             child);
   }
@@ -125,7 +122,7 @@ public final class OpenSearchNode implements AutoCloseable {
     ChildClassPath classPath = loadClassPath();
     OpenSearchNode node =
         new OpenSearchNode(
-            config, classPath, ServerLifecycle.DataDir.of(config.dataDir(), "opensearch", true));
+            config, classPath, ServerLifecycle.DataDir.of(config.settings(), "opensearch", true));
     node.lifecycle.open();
     return node;
   }
@@ -243,42 +240,14 @@ public final class OpenSearchNode implements AutoCloseable {
   // ---- starting ----------------------------------------------------------------------------
 
   private void launch() {
-    boolean portChosen = port == 0;
-    boolean transportPortChosen = transportPort == 0;
-    for (int attempt = 1; ; attempt++) {
-      if (port == 0 || (portChosen && attempt > 1)) {
-        port = freePortOtherThan(transportPort);
-      }
-      if (transportPort == 0 || (transportPortChosen && attempt > 1)) {
-        transportPort = freePortOtherThan(port);
-      }
-      for (int p : new int[] {port, transportPort}) {
-        if (!Ports.isFree(p)) {
-          throw new OpenSearchStartException(
-              "port " + p + " of " + describe() + " is in use by another process", "", null);
-        }
-      }
-      try {
-        launchOnce();
-        return;
-      } catch (OpenSearchStartException e) {
-        boolean portRace =
-            (portChosen || transportPortChosen)
-                && !(Ports.isFree(port) && Ports.isFree(transportPort));
-        if (!portRace || attempt == PORT_ATTEMPTS) {
-          throw e;
-        }
-        log.info("A port was taken while {} started; trying other ports", describe());
-      }
-    }
-  }
-
-  private static int freePortOtherThan(int other) {
-    int p;
-    do {
-      p = Ports.free();
-    } while (p == other);
-    return p;
+    child.launchOnPorts(
+        PORT_ATTEMPTS,
+        new int[] {port, transportPort},
+        ports -> {
+          port = ports[0];
+          transportPort = ports[1];
+        },
+        this::launchOnce);
   }
 
   private void launchOnce() {
@@ -363,7 +332,7 @@ public final class OpenSearchNode implements AutoCloseable {
    */
   private void awaitReady(Process launched, long deadlineNanos) {
     while (!Ports.accepts(port, 200)) {
-      pause(launched, deadlineNanos, null);
+      child.pause(launched, deadlineNanos, READY_POLL, null);
     }
     HttpClient client = HttpClient.newBuilder().connectTimeout(HEALTH_TIMEOUT).build();
     try {
@@ -387,24 +356,10 @@ public final class OpenSearchNode implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw child.interrupted(e);
         }
-        pause(launched, deadlineNanos, last);
+        child.pause(launched, deadlineNanos, READY_POLL, last);
       }
     } finally {
       client.close();
     }
-  }
-
-  /** Sleeps one poll interval, or fails when the child exited or the deadline passed. */
-  private void pause(Process launched, long deadlineNanos, Exception last) {
-    child.pause(
-        launched,
-        deadlineNanos,
-        READY_POLL,
-        () ->
-            describe()
-                + " did not start within "
-                + config.startTimeout()
-                + (last == null ? "" : " (last error: " + last.getMessage() + ")"),
-        last);
   }
 }

@@ -140,6 +140,11 @@ public final class OpenSearchNodeConfig {
     return server.jvmScoped();
   }
 
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
+  }
+
   @Override
   public String toString() {
     return "OpenSearchNodeConfig{port="

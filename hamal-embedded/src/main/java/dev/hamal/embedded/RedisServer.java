@@ -74,22 +74,14 @@ public final class RedisServer implements AutoCloseable {
         new ChildProcess(
             log,
             this::describe,
-            dataDir,
             logFile(),
-            config.startTimeout(),
-            config.stopTimeout(),
+            config.settings(),
             RedisStartException.class,
             RedisStartException::new,
             this::launch);
     this.lifecycle =
         new ServerLifecycle(
-            "redis",
-            dir,
-            config.exitGrace(),
-            ServerLifecycle.HOOK_LOCK_WAIT,
-            config.jvmScoped(),
-            this::describe,
-            child);
+            "redis", dir, config.settings(), ServerLifecycle.HOOK_LOCK_WAIT, this::describe, child);
   }
 
   /**
@@ -103,7 +95,7 @@ public final class RedisServer implements AutoCloseable {
     Path binary = RedisBinaries.find(config.binary());
     RedisServer server =
         new RedisServer(
-            config, binary, ServerLifecycle.DataDir.of(config.dataDir(), "redis", true));
+            config, binary, ServerLifecycle.DataDir.of(config.settings(), "redis", true));
     server.lifecycle.open();
     return server;
   }
@@ -217,25 +209,8 @@ public final class RedisServer implements AutoCloseable {
   // ---- starting ----------------------------------------------------------------------------
 
   private void launch() {
-    boolean portChosenHere = port == 0;
-    for (int attempt = 1; ; attempt++) {
-      if (port == 0 || (portChosenHere && attempt > 1)) {
-        port = Ports.free();
-      } else if (!Ports.isFree(port)) {
-        throw new RedisStartException(
-            "port " + port + " of " + describe() + " is in use by another process", "", null);
-      }
-      try {
-        launchOnce();
-        return;
-      } catch (RedisStartException e) {
-        boolean portRace = portChosenHere && !Ports.isFree(port);
-        if (!portRace || attempt == PORT_ATTEMPTS) {
-          throw e;
-        }
-        log.info("Port {} was taken while {} started; trying another port", port, describe());
-      }
-    }
+    child.launchOnPorts(
+        PORT_ATTEMPTS, new int[] {port}, ports -> port = ports[0], this::launchOnce);
   }
 
   private void launchOnce() {

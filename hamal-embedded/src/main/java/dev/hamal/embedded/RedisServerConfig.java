@@ -164,6 +164,11 @@ public final class RedisServerConfig {
     return server.jvmScoped();
   }
 
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
+  }
+
   @Override
   public String toString() {
     return "RedisServerConfig{binary="

@@ -85,16 +85,15 @@ final class ServerLifecycle {
   ServerLifecycle(
       String name,
       DataDir dataDir,
-      Duration exitGrace,
+      ServerSettings settings,
       Duration hookLockWait,
-      boolean jvmScoped,
       Supplier<String> describe,
       Engine engine) {
     this.dataDir = dataDir.path();
     this.temporaryDataDir = dataDir.temporary();
-    this.exitGrace = exitGrace;
+    this.exitGrace = settings.exitGrace();
     this.hookLockWait = hookLockWait;
-    this.jvmScoped = jvmScoped;
+    this.jvmScoped = settings.jvmScoped();
     this.describe = describe;
     this.engine = engine;
     this.shutdownHook = new Thread(this::onJvmExit, "hamal-" + name + "-shutdown");
@@ -112,7 +111,8 @@ final class ServerLifecycle {
      * The configured directory (created when {@code create}), or a new temporary one named {@code
      * hamal-<name>-...}.
      */
-    static DataDir of(java.util.Optional<Path> configured, String name, boolean create) {
+    static DataDir of(ServerSettings settings, String name, boolean create) {
+      java.util.Optional<Path> configured = settings.dataDir();
       try {
         if (configured.isEmpty()) {
           return new DataDir(
@@ -142,10 +142,6 @@ final class ServerLifecycle {
 
   State state() {
     return state;
-  }
-
-  Path dataDir() {
-    return dataDir;
   }
 
   /** Starts the server unless it runs; throws after close. */
