@@ -1,7 +1,6 @@
 package dev.hamal.embedded;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -56,28 +54,23 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   private static final String HOST = Ports.HOST;
   private static final String GENERATED_CONFIG_PREFIX = "zookeeper.configuration";
 
-  private enum State {
-    RUNNING,
-    STOPPED,
-    CLOSED
-  }
+  /** The exit hook waits for the lock as long as a start or stop holding it takes. */
+  private static final Duration HOOK_LOCK_WAIT = Duration.ofMillis(Long.MAX_VALUE);
 
   private final EmbeddedZooKeeperConfig config;
   private final Path dataDir;
-  private final boolean temporaryDataDir;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Thread shutdownHook;
+  private final ServerLifecycle lifecycle;
 
-  private volatile State state = State.STOPPED;
   private volatile int port;
   private volatile ZooKeeperServerEmbedded server;
 
-  private EmbeddedZooKeeper(EmbeddedZooKeeperConfig config, Path dataDir, boolean temporary) {
+  private EmbeddedZooKeeper(EmbeddedZooKeeperConfig config, ServerLifecycle.DataDir dir) {
     this.config = config;
-    this.dataDir = dataDir;
-    this.temporaryDataDir = temporary;
+    this.dataDir = dir.path();
     this.port = config.port().orElse(0);
-    this.shutdownHook = new Thread(this::onJvmExit, "hamal-zookeeper-shutdown");
+    this.lifecycle =
+        new ServerLifecycle(
+            "zookeeper", dir, config.settings(), HOOK_LOCK_WAIT, this::describe, new InProcess());
   }
 
   /**
@@ -87,24 +80,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    */
   public static EmbeddedZooKeeper start(EmbeddedZooKeeperConfig config) {
     Objects.requireNonNull(config, "config");
-    boolean temporary = config.dataDir().isEmpty();
-    Path dataDir;
-    try {
-      dataDir =
-          temporary
-              ? Files.createTempDirectory("hamal-zookeeper-").toAbsolutePath()
-              : Files.createDirectories(config.dataDir().orElseThrow());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the ZooKeeper data directory", e);
-    }
-    EmbeddedZooKeeper zooKeeper = new EmbeddedZooKeeper(config, dataDir, temporary);
-    Runtime.getRuntime().addShutdownHook(zooKeeper.shutdownHook);
-    try {
-      zooKeeper.start();
-    } catch (RuntimeException | Error e) {
-      zooKeeper.shutDown();
-      throw e;
-    }
+    EmbeddedZooKeeper zooKeeper =
+        new EmbeddedZooKeeper(
+            config, ServerLifecycle.DataDir.of(config.settings(), "zookeeper", true));
+    zooKeeper.lifecycle.open();
     return zooKeeper;
   }
 
@@ -130,7 +109,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
   /** Whether the server is running (false after stop and close). */
   public boolean isRunning() {
-    return state == State.RUNNING;
+    return lifecycle.state() == ServerLifecycle.State.RUNNING;
   }
 
   /**
@@ -141,46 +120,17 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    * @throws EmbeddedZooKeeperException when it does not start (for example, the port was taken)
    */
   public void start() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        throw new IllegalStateException(describe() + " is closed");
-      }
-      if (state == State.RUNNING) {
-        return;
-      }
-      launch();
-      state = State.RUNNING;
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.start();
   }
 
   /** Shuts the server down and keeps its data; does nothing when it is not running. */
   public void stop() {
-    lock.lock();
-    try {
-      if (state == State.RUNNING) {
-        terminate();
-        state = State.STOPPED;
-      }
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.stop();
   }
 
   /** {@link #stop()} then {@link #start()}: same port, same data. */
   public void restart() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        throw new IllegalStateException(describe() + " is closed");
-      }
-      stop();
-      start();
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.restart();
   }
 
   /**
@@ -194,35 +144,33 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    * @throws IllegalStateException when the server is not running
    */
   public boolean expireSession(long sessionId) {
-    lock.lock();
+    return lifecycle.locked(() -> expireSessionLocked(sessionId));
+  }
+
+  private boolean expireSessionLocked(long sessionId) {
+    if (lifecycle.state() != ServerLifecycle.State.RUNNING) {
+      throw new IllegalStateException(describe() + " is not running");
+    }
+    MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
+    String hex = "0x" + Long.toHexString(sessionId);
     try {
-      if (state != State.RUNNING) {
-        throw new IllegalStateException(describe() + " is not running");
-      }
-      MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
-      String hex = "0x" + Long.toHexString(sessionId);
-      try {
-        Set<ObjectName> connections =
-            beans.queryNames(
-                new ObjectName(
-                    "org.apache.ZooKeeperService:name0=StandaloneServer_port"
-                        + port
-                        + ",name1=Connections,*"),
-                null);
-        for (ObjectName connection : connections) {
-          if (hex.equals(String.valueOf(beans.getAttribute(connection, "SessionId")))) {
-            beans.invoke(connection, "terminateSession", new Object[0], new String[0]);
-            log.info("Expired session {} on {}", hex, describe());
-            return true;
-          }
+      Set<ObjectName> connections =
+          beans.queryNames(
+              new ObjectName(
+                  "org.apache.ZooKeeperService:name0=StandaloneServer_port"
+                      + port
+                      + ",name1=Connections,*"),
+              null);
+      for (ObjectName connection : connections) {
+        if (hex.equals(String.valueOf(beans.getAttribute(connection, "SessionId")))) {
+          beans.invoke(connection, "terminateSession", new Object[0], new String[0]);
+          log.info("Expired session {} on {}", hex, describe());
+          return true;
         }
-        return false;
-      } catch (JMException e) {
-        throw new EmbeddedZooKeeperException(
-            "cannot expire session " + hex + " on " + describe(), e);
       }
-    } finally {
-      lock.unlock();
+      return false;
+    } catch (JMException e) {
+      throw new EmbeddedZooKeeperException("cannot expire session " + hex + " on " + describe(), e);
     }
   }
 
@@ -232,14 +180,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!config.jvmScoped()) {
-      shutDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting and the hook runs (or ran) anyway
-      }
-    }
+    lifecycle.close();
   }
 
   @Override
@@ -251,26 +192,29 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     return "zookeeper@" + HOST + ":" + (port == 0 ? "?" : port) + " (" + dataDir + ")";
   }
 
-  private void onJvmExit() {
-    try {
-      DataDirs.awaitClosed(() -> state == State.CLOSED, config.exitGrace());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    shutDown();
-  }
+  /** Runs the server in this JVM; the exit hook closes it only while holding the lock. */
+  private final class InProcess implements ServerLifecycle.Engine {
 
-  private void shutDown() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        return;
+    @Override
+    public void launch() {
+      EmbeddedZooKeeper.this.launch();
+    }
+
+    @Override
+    public void terminate() {
+      EmbeddedZooKeeper.this.terminate();
+    }
+
+    @Override
+    public boolean isAlive() {
+      return server != null;
+    }
+
+    @Override
+    public void haltOnExit(boolean locked) {
+      if (locked) {
+        terminate();
       }
-      terminate();
-      state = State.CLOSED;
-      DataDirs.deleteIfTemporary(dataDir, temporaryDataDir);
-    } finally {
-      lock.unlock();
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.hamal.embedded;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -37,24 +36,16 @@ import java.util.OptionalInt;
  */
 public final class EmbeddedZooKeeperConfig {
 
-  private final int port;
-  private final Path dataDir;
+  private final ServerSettings server;
   private final Duration tickTime;
   private final Duration minSessionTimeout;
   private final Duration maxSessionTimeout;
-  private final Duration startTimeout;
-  private final Duration exitGrace;
-  private final boolean jvmScoped;
 
   private EmbeddedZooKeeperConfig(Builder b) {
-    this.port = b.port;
-    this.dataDir = b.dataDir;
+    this.server = b.server.build();
     this.tickTime = b.tickTime;
     this.minSessionTimeout = b.minSessionTimeout;
     this.maxSessionTimeout = b.maxSessionTimeout;
-    this.startTimeout = b.startTimeout;
-    this.exitGrace = b.exitGrace;
-    this.jvmScoped = b.jvmScoped;
   }
 
   /** A builder with every setting at its default. */
@@ -64,12 +55,12 @@ public final class EmbeddedZooKeeperConfig {
 
   /** The configured client port, or empty when a free port is picked at the first start. */
   public OptionalInt port() {
-    return port == 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    return server.port();
   }
 
   /** The persistent data directory, or empty when the server uses a temporary one. */
   public Optional<Path> dataDir() {
-    return Optional.ofNullable(dataDir);
+    return server.dataDir();
   }
 
   /** {@code tickTime}. */
@@ -89,25 +80,30 @@ public final class EmbeddedZooKeeperConfig {
 
   /** How long a start may take until the server accepts clients. */
   public Duration startTimeout() {
-    return startTimeout;
+    return server.startTimeout();
   }
 
   /** How long the JVM-exit hook waits for the owner to close the server before stopping it. */
   public Duration exitGrace() {
-    return exitGrace;
+    return server.exitGrace();
   }
 
   /** Whether {@code close()} is a no-op and the server runs until the JVM exits. */
   public boolean jvmScoped() {
-    return jvmScoped;
+    return server.jvmScoped();
+  }
+
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
   }
 
   @Override
   public String toString() {
     return "EmbeddedZooKeeperConfig{port="
-        + (port == 0 ? "free" : port)
+        + server.portText()
         + ", dataDir="
-        + (dataDir == null ? "temporary" : dataDir)
+        + server.dataDirText()
         + ", tickTime="
         + tickTime
         + ", sessionTimeout="
@@ -115,42 +111,31 @@ public final class EmbeddedZooKeeperConfig {
         + ".."
         + maxSessionTimeout
         + ", startTimeout="
-        + startTimeout
-        + (jvmScoped ? ", jvmScoped" : "")
+        + server.startTimeout()
+        + (server.jvmScoped() ? ", jvmScoped" : "")
         + '}';
   }
 
   /** Collects settings; {@link #build()} validates them. Not thread-safe. */
   public static final class Builder {
 
-    private int port;
-    private Path dataDir;
+    private final ServerSettings.Builder server =
+        new ServerSettings.Builder(Duration.ofSeconds(10));
     private Duration tickTime = Duration.ofMillis(500);
     private Duration minSessionTimeout = Duration.ofSeconds(1);
     private Duration maxSessionTimeout = Duration.ofSeconds(60);
-    private Duration startTimeout = Duration.ofSeconds(10);
-    private Duration exitGrace = Duration.ZERO;
-    private boolean jvmScoped;
 
     private Builder() {}
 
     /** Client port on 127.0.0.1, 1-65535, or 0 (the default) for a free port. */
     public Builder port(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be 0 (a free port) or 1-65535, was " + port);
-      }
-      this.port = port;
+      server.port(port);
       return this;
     }
 
     /** A persistent data directory, created when missing, reused otherwise, kept by close(). */
     public Builder dataDir(Path dataDir) {
-      Objects.requireNonNull(dataDir, "dataDir");
-      Path absolute = dataDir.toAbsolutePath().normalize();
-      if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-        throw new IllegalArgumentException("dataDir exists but is not a directory: " + absolute);
-      }
-      this.dataDir = absolute;
+      server.dataDir(dataDir);
       return this;
     }
 
@@ -167,13 +152,13 @@ public final class EmbeddedZooKeeperConfig {
 
     /** {@code minSessionTimeout} (default 1 s); at least one tick, checked by {@link #build()}. */
     public Builder minSessionTimeout(Duration minSessionTimeout) {
-      this.minSessionTimeout = positive(minSessionTimeout, "minSessionTimeout");
+      this.minSessionTimeout = ServerSettings.positive(minSessionTimeout, "minSessionTimeout");
       return this;
     }
 
     /** {@code maxSessionTimeout} (default 60 s); at least the minimum, checked by build(). */
     public Builder maxSessionTimeout(Duration maxSessionTimeout) {
-      this.maxSessionTimeout = positive(maxSessionTimeout, "maxSessionTimeout");
+      this.maxSessionTimeout = ServerSettings.positive(maxSessionTimeout, "maxSessionTimeout");
       return this;
     }
 
@@ -184,7 +169,7 @@ public final class EmbeddedZooKeeperConfig {
 
     /** How long a start may take until the server accepts clients (positive; default 10 s). */
     public Builder startTimeout(Duration startTimeout) {
-      this.startTimeout = positive(startTimeout, "startTimeout");
+      server.startTimeout(startTimeout);
       return this;
     }
 
@@ -193,11 +178,7 @@ public final class EmbeddedZooKeeperConfig {
      * the owner's shutdown to close it, so that clients hand their work off before it goes.
      */
     public Builder exitGrace(Duration exitGrace) {
-      Objects.requireNonNull(exitGrace, "exitGrace");
-      if (exitGrace.isNegative()) {
-        throw new IllegalArgumentException("exitGrace must not be negative, was " + exitGrace);
-      }
-      this.exitGrace = exitGrace;
+      server.exitGrace(exitGrace);
       return this;
     }
 
@@ -207,7 +188,7 @@ public final class EmbeddedZooKeeperConfig {
      * expireSession()} still act.
      */
     public Builder jvmScoped(boolean jvmScoped) {
-      this.jvmScoped = jvmScoped;
+      server.jvmScoped(jvmScoped);
       return this;
     }
 
@@ -233,14 +214,6 @@ public final class EmbeddedZooKeeperConfig {
                 + maxSessionTimeout);
       }
       return new EmbeddedZooKeeperConfig(this);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 }

@@ -19,7 +19,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -78,39 +77,36 @@ public final class KafkaBroker implements AutoCloseable {
   private static final int PORT_ATTEMPTS = 3;
   private static final Duration READY_POLL = Duration.ofMillis(50);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration HOOK_LOCK_WAIT = Duration.ofSeconds(5);
-
-  private enum State {
-    RUNNING,
-    STOPPED,
-    CLOSED
-  }
 
   private final KafkaBrokerConfig config;
   private final KafkaBrokerClassPath classPath;
   private final Path dataDir;
-  private final boolean temporaryDataDir;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Thread shutdownHook;
+  private final ChildProcess child;
+  private final ServerLifecycle lifecycle;
 
-  private volatile State state = State.STOPPED;
   private volatile int port;
   private volatile int controllerPort;
   private volatile String clusterId = "";
-  private volatile Process process;
 
   private KafkaBroker(
-      KafkaBrokerConfig config,
-      KafkaBrokerClassPath classPath,
-      Path dataDir,
-      boolean temporaryDataDir) {
+      KafkaBrokerConfig config, KafkaBrokerClassPath classPath, ServerLifecycle.DataDir dir) {
     this.config = config;
     this.classPath = classPath;
-    this.dataDir = dataDir;
-    this.temporaryDataDir = temporaryDataDir;
+    this.dataDir = dir.path();
     this.port = config.port().orElse(0);
     this.controllerPort = config.controllerPort().orElse(0);
-    this.shutdownHook = new Thread(this::onJvmExit, "hamal-kafka-shutdown");
+    this.child =
+        new ChildProcess(
+            log,
+            this::describe,
+            logFile(),
+            config.settings(),
+            KafkaStartException.class,
+            KafkaStartException::new,
+            this::launch);
+    this.lifecycle =
+        new ServerLifecycle(
+            "kafka", dir, config.settings(), ServerLifecycle.HOOK_LOCK_WAIT, this::describe, child);
   }
 
   /**
@@ -122,24 +118,10 @@ public final class KafkaBroker implements AutoCloseable {
   public static KafkaBroker start(KafkaBrokerConfig config) {
     Objects.requireNonNull(config, "config");
     KafkaBrokerClassPath classPath = KafkaBrokerClassPath.load();
-    boolean temporary = config.dataDir().isEmpty();
-    Path dataDir;
-    try {
-      dataDir =
-          temporary
-              ? Files.createTempDirectory("hamal-kafka-").toAbsolutePath()
-              : Files.createDirectories(config.dataDir().orElseThrow());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the broker's data directory", e);
-    }
-    KafkaBroker broker = new KafkaBroker(config, classPath, dataDir, temporary);
-    Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
-    try {
-      broker.start();
-    } catch (RuntimeException | Error e) {
-      broker.shutDown();
-      throw e;
-    }
+    KafkaBroker broker =
+        new KafkaBroker(
+            config, classPath, ServerLifecycle.DataDir.of(config.settings(), "kafka", true));
+    broker.lifecycle.open();
     return broker;
   }
 
@@ -185,14 +167,12 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Whether the child JVM is alive (false after stop, kill, close, or a crash). */
   public boolean isRunning() {
-    Process p = process;
-    return p != null && p.isAlive();
+    return child.isAlive();
   }
 
   /** The process id of the running child JVM. */
   public OptionalLong pid() {
-    Process p = process;
-    return p != null && p.isAlive() ? OptionalLong.of(p.pid()) : OptionalLong.empty();
+    return child.pid();
   }
 
   /**
@@ -203,32 +183,12 @@ public final class KafkaBroker implements AutoCloseable {
    * @throws KafkaStartException when it does not start (for example, a port was taken)
    */
   public void start() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        throw new IllegalStateException(describe() + " is closed");
-      }
-      if (state == State.RUNNING && isRunning()) {
-        return;
-      }
-      launch();
-      state = State.RUNNING;
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.start();
   }
 
   /** Shuts the broker down cleanly and keeps its data; does nothing when it is not running. */
   public void stop() {
-    lock.lock();
-    try {
-      if (state == State.RUNNING) {
-        terminate();
-        state = State.STOPPED;
-      }
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.stop();
   }
 
   /**
@@ -236,33 +196,12 @@ public final class KafkaBroker implements AutoCloseable {
    * lost to the page cache's mercy, the next start recovers the logs. For chaos tests.
    */
   public void kill() {
-    lock.lock();
-    try {
-      Process p = process;
-      if (state == State.RUNNING && p != null) {
-        ProcessTree.kill(p);
-        closeStdin(p);
-        process = null;
-        state = State.STOPPED;
-        log.info("Killed {} (pid {})", describe(), p.pid());
-      }
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.kill();
   }
 
   /** {@link #stop()} then {@link #start()}: same ports, same data. */
   public void restart() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        throw new IllegalStateException(describe() + " is closed");
-      }
-      stop();
-      start();
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.restart();
   }
 
   /**
@@ -272,28 +211,7 @@ public final class KafkaBroker implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!config.jvmScoped()) {
-      shutDown();
-    }
-  }
-
-  private void shutDown() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        return;
-      }
-      terminate();
-      state = State.CLOSED;
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting and the hook runs (or ran) anyway
-      }
-      DataDirs.deleteIfTemporary(dataDir, temporaryDataDir);
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.close();
   }
 
   @Override
@@ -319,41 +237,14 @@ public final class KafkaBroker implements AutoCloseable {
     if (clusterId.isEmpty()) {
       clusterId = formattedClusterId().orElseGet(() -> Uuid.randomUuid().toString());
     }
-    boolean portsChosenHere = port == 0 || controllerPort == 0;
-    boolean portChosen = port == 0;
-    boolean controllerPortChosen = controllerPort == 0;
-    for (int attempt = 1; ; attempt++) {
-      if (port == 0 || (portChosen && attempt > 1)) {
-        port = freePortOtherThan(controllerPort);
-      }
-      if (controllerPort == 0 || (controllerPortChosen && attempt > 1)) {
-        controllerPort = freePortOtherThan(port);
-      }
-      for (int p : new int[] {port, controllerPort}) {
-        if (!Ports.isFree(p)) {
-          throw new KafkaStartException(
-              "port " + p + " of " + describe() + " is in use by another process", "", null);
-        }
-      }
-      try {
-        launchOnce();
-        return;
-      } catch (KafkaStartException e) {
-        boolean portRace = portsChosenHere && !(Ports.isFree(port) && Ports.isFree(controllerPort));
-        if (!portRace || attempt == PORT_ATTEMPTS) {
-          throw e;
-        }
-        log.info("A port was taken while {} started; trying other ports", describe());
-      }
-    }
-  }
-
-  private static int freePortOtherThan(int other) {
-    int p;
-    do {
-      p = Ports.free();
-    } while (p == other);
-    return p;
+    child.launchOnPorts(
+        PORT_ATTEMPTS,
+        new int[] {port, controllerPort},
+        ports -> {
+          port = ports[0];
+          controllerPort = ports[1];
+        },
+        this::launchOnce);
   }
 
   private java.util.Optional<String> formattedClusterId() {
@@ -372,40 +263,15 @@ public final class KafkaBroker implements AutoCloseable {
 
   private void launchOnce() {
     writeProperties();
-    Path logFile = logFile();
-    long logMark = LogTail.mark(logFile);
-    ProcessBuilder builder =
-        new ProcessBuilder(command())
-            .directory(dataDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-    // standard input stays a pipe that this JVM holds open: its end tells the child we are gone
-    long started = System.nanoTime();
-    Process launched;
-    try {
-      launched = builder.start();
-    } catch (IOException e) {
-      throw new KafkaStartException("cannot launch a JVM for " + describe(), "", e);
-    }
-    process = launched;
-    try {
-      awaitReady(launched, started + config.startTimeout().toNanos());
-    } catch (KafkaStartException e) {
-      ProcessTree.kill(launched);
-      closeStdin(launched);
-      process = null;
-      throw new KafkaStartException(e.getMessage(), LogTail.of(logFile, logMark), e.getCause());
-    } catch (RuntimeException | Error e) {
-      ProcessTree.kill(launched);
-      closeStdin(launched);
-      process = null;
-      throw e;
-    }
-    log.info(
-        "Started {} (pid {}) in {} ms",
-        describe(),
-        launched.pid(),
-        Duration.ofNanos(System.nanoTime() - started).toMillis());
+    child.launch(
+        command(),
+        Map.of(),
+        "cannot launch a JVM for " + describe(),
+        "",
+        (launched, deadlineNanos) -> {
+          awaitReady(launched, deadlineNanos);
+          return null;
+        });
   }
 
   private List<String> command() {
@@ -497,7 +363,7 @@ public final class KafkaBroker implements AutoCloseable {
    */
   private void awaitReady(Process launched, long deadlineNanos) {
     while (!Ports.accepts(port, 200)) {
-      pause(launched, deadlineNanos, null);
+      child.pause(launched, deadlineNanos, READY_POLL, null);
     }
     Map<String, Object> admin = new LinkedHashMap<>();
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -524,102 +390,9 @@ public final class KafkaBroker implements AutoCloseable {
           last = e;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new KafkaStartException("interrupted while " + describe() + " started", "", e);
+          throw child.interrupted(e);
         }
-        pause(launched, deadlineNanos, last);
-      }
-    }
-  }
-
-  /** Sleeps one poll interval, or fails when the child exited or the deadline passed. */
-  private void pause(Process launched, long deadlineNanos, Exception last) {
-    if (!launched.isAlive()) {
-      throw new KafkaStartException(
-          describe() + " exited with code " + launched.exitValue() + " while starting", "", last);
-    }
-    long left = deadlineNanos - System.nanoTime();
-    if (left <= 0) {
-      throw new KafkaStartException(
-          describe()
-              + " did not start within "
-              + config.startTimeout()
-              + (last == null ? "" : " (last error: " + last.getMessage() + ")"),
-          "",
-          last);
-    }
-    try {
-      launched.onExit().get(Math.min(left, READY_POLL.toNanos()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException stillStarting) {
-      // poll again
-    } catch (ExecutionException e) {
-      throw new KafkaStartException("waiting for " + describe() + " failed", "", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaStartException("interrupted while " + describe() + " started", "", e);
-    }
-  }
-
-  // ---- stopping ----------------------------------------------------------------------------
-
-  private void terminate() {
-    Process p = process;
-    if (p == null) {
-      return;
-    }
-    long started = System.nanoTime();
-    boolean clean = ProcessTree.stop(p, config.stopTimeout());
-    closeStdin(p);
-    process = null;
-    if (clean) {
-      log.info(
-          "Stopped {} (pid {}) in {} ms",
-          describe(),
-          p.pid(),
-          Duration.ofNanos(System.nanoTime() - started).toMillis());
-    } else {
-      log.warn(
-          "{} (pid {}) did not shut down within {}; killed it",
-          describe(),
-          p.pid(),
-          config.stopTimeout());
-    }
-  }
-
-  private static void closeStdin(Process p) {
-    try {
-      p.getOutputStream().close();
-    } catch (IOException e) {
-      // the child is gone; nothing to release
-    }
-  }
-
-  private void onJvmExit() {
-    boolean locked = false;
-    try {
-      DataDirs.awaitClosed(() -> state == State.CLOSED, config.exitGrace());
-      locked = lock.tryLock(HOOK_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      if (state == State.CLOSED) {
-        return;
-      }
-      Process p = process;
-      if (p != null) {
-        if (locked) {
-          ProcessTree.stop(p, config.stopTimeout());
-        } else {
-          ProcessTree.kill(p);
-        }
-      }
-      if (locked) {
-        state = State.CLOSED;
-        DataDirs.deleteIfTemporary(dataDir, temporaryDataDir);
-      }
-    } finally {
-      if (locked) {
-        lock.unlock();
+        child.pause(launched, deadlineNanos, READY_POLL, last);
       }
     }
   }

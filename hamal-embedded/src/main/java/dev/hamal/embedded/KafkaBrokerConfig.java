@@ -1,6 +1,5 @@
 package dev.hamal.embedded;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -65,34 +64,24 @@ public final class KafkaBrokerConfig {
           "log.dir",
           "metadata.log.dir");
 
-  private final int port;
+  private final ServerSettings server;
   private final int controllerPort;
-  private final Path dataDir;
   private final int partitions;
   private final boolean autoCreateTopics;
   private final Duration logRetention;
   private final int maxHeapMegabytes;
   private final List<String> jvmArgs;
   private final Map<String, String> brokerProperties;
-  private final Duration startTimeout;
-  private final Duration stopTimeout;
-  private final Duration exitGrace;
-  private final boolean jvmScoped;
 
   private KafkaBrokerConfig(Builder b) {
-    this.port = b.port;
+    this.server = b.server.build();
     this.controllerPort = b.controllerPort;
-    this.dataDir = b.dataDir;
     this.partitions = b.partitions;
     this.autoCreateTopics = b.autoCreateTopics;
     this.logRetention = b.logRetention;
     this.maxHeapMegabytes = b.maxHeapMegabytes;
     this.jvmArgs = List.copyOf(b.jvmArgs);
     this.brokerProperties = Map.copyOf(b.brokerProperties);
-    this.startTimeout = b.startTimeout;
-    this.stopTimeout = b.stopTimeout;
-    this.exitGrace = b.exitGrace;
-    this.jvmScoped = b.jvmScoped;
   }
 
   /** A builder with every setting at its default. */
@@ -102,17 +91,17 @@ public final class KafkaBrokerConfig {
 
   /** The configured client port, or empty when a free port is picked at the first start. */
   public OptionalInt port() {
-    return port == 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    return server.port();
   }
 
   /** The configured controller port, or empty when a free port is picked at the first start. */
   public OptionalInt controllerPort() {
-    return controllerPort == 0 ? OptionalInt.empty() : OptionalInt.of(controllerPort);
+    return ServerSettings.optionalPort(controllerPort);
   }
 
   /** The persistent data directory, or empty when the broker uses a temporary one. */
   public Optional<Path> dataDir() {
-    return Optional.ofNullable(dataDir);
+    return server.dataDir();
   }
 
   /** {@code num.partitions}. */
@@ -147,32 +136,37 @@ public final class KafkaBrokerConfig {
 
   /** How long a start may take until the broker answers {@code describeCluster}. */
   public Duration startTimeout() {
-    return startTimeout;
+    return server.startTimeout();
   }
 
   /** How long a clean shutdown may take before the child is killed. */
   public Duration stopTimeout() {
-    return stopTimeout;
+    return server.stopTimeout();
   }
 
   /** How long the JVM-exit hook waits for the owner to close the broker before stopping it. */
   public Duration exitGrace() {
-    return exitGrace;
+    return server.exitGrace();
   }
 
   /** Whether {@code close()} is a no-op and the broker runs until the JVM exits. */
   public boolean jvmScoped() {
-    return jvmScoped;
+    return server.jvmScoped();
+  }
+
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
   }
 
   @Override
   public String toString() {
     return "KafkaBrokerConfig{port="
-        + (port == 0 ? "free" : port)
+        + server.portText()
         + ", controllerPort="
-        + (controllerPort == 0 ? "free" : controllerPort)
+        + ServerSettings.portText(controllerPort)
         + ", dataDir="
-        + (dataDir == null ? "temporary" : dataDir)
+        + server.dataDirText()
         + ", partitions="
         + partitions
         + ", autoCreateTopics="
@@ -185,55 +179,40 @@ public final class KafkaBrokerConfig {
         + jvmArgs
         + ", brokerProperties="
         + brokerProperties.keySet()
-        + ", startTimeout="
-        + startTimeout
-        + ", stopTimeout="
-        + stopTimeout
-        + ", exitGrace="
-        + exitGrace
-        + (jvmScoped ? ", jvmScoped" : "")
+        + server.timeoutsText()
         + '}';
   }
 
   /** Collects settings; {@link #build()} validates them. Not thread-safe. */
   public static final class Builder {
 
-    private int port;
+    private final ServerSettings.Builder server =
+        new ServerSettings.Builder(Duration.ofSeconds(60));
     private int controllerPort;
-    private Path dataDir;
     private int partitions = 1;
     private boolean autoCreateTopics;
     private Duration logRetention = Duration.ofDays(7);
     private int maxHeapMegabytes = 512;
     private List<String> jvmArgs = List.of();
     private Map<String, String> brokerProperties = Map.of();
-    private Duration startTimeout = Duration.ofSeconds(60);
-    private Duration stopTimeout = Duration.ofSeconds(30);
-    private Duration exitGrace = Duration.ZERO;
-    private boolean jvmScoped;
 
     private Builder() {}
 
     /** Client port on 127.0.0.1, 1-65535, or 0 (the default) for a free port. */
     public Builder port(int port) {
-      this.port = checkPort(port, "port");
+      server.port(port);
       return this;
     }
 
     /** KRaft controller port on 127.0.0.1, 1-65535, or 0 (the default) for a free port. */
     public Builder controllerPort(int controllerPort) {
-      this.controllerPort = checkPort(controllerPort, "controllerPort");
+      this.controllerPort = ServerSettings.checkPort(controllerPort, "controllerPort");
       return this;
     }
 
     /** A persistent data directory: formatted when new, reused otherwise, kept by close(). */
     public Builder dataDir(Path dataDir) {
-      Objects.requireNonNull(dataDir, "dataDir");
-      Path absolute = dataDir.toAbsolutePath().normalize();
-      if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-        throw new IllegalArgumentException("dataDir exists but is not a directory: " + absolute);
-      }
-      this.dataDir = absolute;
+      server.dataDir(dataDir);
       return this;
     }
 
@@ -316,13 +295,13 @@ public final class KafkaBrokerConfig {
 
     /** How long a start may take until the broker answers (positive; default 60 s). */
     public Builder startTimeout(Duration startTimeout) {
-      this.startTimeout = positive(startTimeout, "startTimeout");
+      server.startTimeout(startTimeout);
       return this;
     }
 
     /** How long a clean shutdown may take before the child is killed (default 30 s). */
     public Builder stopTimeout(Duration stopTimeout) {
-      this.stopTimeout = positive(stopTimeout, "stopTimeout");
+      server.stopTimeout(stopTimeout);
       return this;
     }
 
@@ -331,11 +310,7 @@ public final class KafkaBrokerConfig {
      * waits for the owner's shutdown to close the broker before stopping it itself.
      */
     public Builder exitGrace(Duration exitGrace) {
-      Objects.requireNonNull(exitGrace, "exitGrace");
-      if (exitGrace.isNegative()) {
-        throw new IllegalArgumentException("exitGrace must not be negative, was " + exitGrace);
-      }
-      this.exitGrace = exitGrace;
+      server.exitGrace(exitGrace);
       return this;
     }
 
@@ -345,33 +320,17 @@ public final class KafkaBrokerConfig {
      * kill()} and {@code restart()} still act.
      */
     public Builder jvmScoped(boolean jvmScoped) {
-      this.jvmScoped = jvmScoped;
+      server.jvmScoped(jvmScoped);
       return this;
     }
 
     /** The immutable configuration. */
     public KafkaBrokerConfig build() {
-      if (port != 0 && port == controllerPort) {
+      if (server.port() != 0 && server.port() == controllerPort) {
         throw new IllegalArgumentException(
-            "port and controllerPort must differ, both were " + port);
+            "port and controllerPort must differ, both were " + server.port());
       }
       return new KafkaBrokerConfig(this);
-    }
-
-    private static int checkPort(int port, String name) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException(
-            name + " must be 0 (a free port) or 1-65535, was " + port);
-      }
-      return port;
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 }

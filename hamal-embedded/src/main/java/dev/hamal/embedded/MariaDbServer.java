@@ -2,15 +2,9 @@ package dev.hamal.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,10 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -79,7 +69,7 @@ public final class MariaDbServer implements AutoCloseable {
   static final boolean RUNNING_AS_ROOT = "root".equals(System.getProperty("user.name"));
 
   private static final Logger log = LoggerFactory.getLogger(MariaDbServer.class);
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = Ports.HOST;
 
   /** util-linux's {@code setsid}, which runs a program in a new session (and process group). */
   private static final Path SETSID = Path.of("/usr/bin/setsid");
@@ -90,38 +80,40 @@ public final class MariaDbServer implements AutoCloseable {
   private static final String REPLICATION_PASSWORD = "hamal-repl";
   private static final int PORT_ATTEMPTS = 3;
   private static final Duration READY_POLL = Duration.ofMillis(50);
-  private static final Duration HOOK_LOCK_WAIT = Duration.ofSeconds(5);
   private static final Pattern VERSION_NUMBER = Pattern.compile("^(\\d+(?:\\.\\d+)*)");
-
-  private enum State {
-    RUNNING,
-    STOPPED,
-    CLOSED
-  }
 
   private final MariaDbServerConfig config;
   private final MariaDbBinaries binaries;
   private final Path dataDir;
-  private final boolean temporaryDataDir;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Thread shutdownHook;
+  private final ChildProcess child;
+  private final ServerLifecycle lifecycle;
 
-  private volatile State state = State.STOPPED;
   private volatile int port;
   private volatile String version = "";
-  private volatile Process process;
 
   private MariaDbServer(
-      MariaDbServerConfig config,
-      MariaDbBinaries binaries,
-      Path dataDir,
-      boolean temporaryDataDir) {
+      MariaDbServerConfig config, MariaDbBinaries binaries, ServerLifecycle.DataDir dir) {
     this.config = config;
     this.binaries = binaries;
-    this.dataDir = dataDir;
-    this.temporaryDataDir = temporaryDataDir;
+    this.dataDir = dir.path();
     this.port = config.port().orElse(0);
-    this.shutdownHook = new Thread(this::onJvmExit, "hamal-mariadb-shutdown");
+    this.child =
+        new ChildProcess(
+            log,
+            this::describe,
+            logFile(),
+            config.settings(),
+            MariaDbStartException.class,
+            MariaDbStartException::new,
+            this::launch);
+    this.lifecycle =
+        new ServerLifecycle(
+            "mariadb",
+            dir,
+            config.settings(),
+            ServerLifecycle.HOOK_LOCK_WAIT,
+            this::describe,
+            child);
   }
 
   /**
@@ -133,24 +125,11 @@ public final class MariaDbServer implements AutoCloseable {
   public static MariaDbServer start(MariaDbServerConfig config) {
     Objects.requireNonNull(config, "config");
     MariaDbBinaries binaries = MariaDbBinaries.of(config.distribution());
-    Path dataDir;
-    boolean temporary = config.dataDir().isEmpty();
-    try {
-      dataDir =
-          temporary
-              ? Files.createTempDirectory("hamal-mariadb-").toAbsolutePath()
-              : config.dataDir().orElseThrow();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary data directory", e);
-    }
-    MariaDbServer server = new MariaDbServer(config, binaries, dataDir, temporary);
-    Runtime.getRuntime().addShutdownHook(server.shutdownHook);
-    try {
-      server.start();
-    } catch (RuntimeException | Error e) {
-      server.shutDown();
-      throw e;
-    }
+    // a persistent directory is created by the first launch, after checking it is not in use
+    MariaDbServer server =
+        new MariaDbServer(
+            config, binaries, ServerLifecycle.DataDir.of(config.settings(), "mariadb", false));
+    server.lifecycle.open();
     return server;
   }
 
@@ -237,14 +216,12 @@ public final class MariaDbServer implements AutoCloseable {
 
   /** Whether the server process is alive (false after stop, close, or a crash). */
   public boolean isRunning() {
-    Process p = process;
-    return p != null && p.isAlive();
+    return child.isAlive();
   }
 
   /** The process id of the running server. */
   public OptionalLong pid() {
-    Process p = process;
-    return p != null && p.isAlive() ? OptionalLong.of(p.pid()) : OptionalLong.empty();
+    return child.pid();
   }
 
   /**
@@ -255,46 +232,17 @@ public final class MariaDbServer implements AutoCloseable {
    * @throws MariaDbStartException when it does not start (for example, the port was taken)
    */
   public void start() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        throw new IllegalStateException(describe() + " is closed");
-      }
-      if (state == State.RUNNING && isRunning()) {
-        return;
-      }
-      launch();
-      state = State.RUNNING;
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.start();
   }
 
   /** Shuts the server down cleanly and keeps its data; does nothing when it is not running. */
   public void stop() {
-    lock.lock();
-    try {
-      if (state == State.RUNNING) {
-        terminate();
-        state = State.STOPPED;
-      }
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.stop();
   }
 
   /** {@link #stop()} then {@link #start()}: same port, same data. */
   public void restart() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        throw new IllegalStateException(describe() + " is closed");
-      }
-      stop();
-      start();
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.restart();
   }
 
   /**
@@ -304,29 +252,7 @@ public final class MariaDbServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!config.jvmScoped()) {
-      shutDown();
-    }
-  }
-
-  /** What {@link #close()} does for servers that are not JVM-scoped. */
-  private void shutDown() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        return;
-      }
-      terminate();
-      state = State.CLOSED;
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting and the hook runs (or ran) anyway
-      }
-      deleteIfTemporary();
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.close();
   }
 
   @Override
@@ -348,62 +274,20 @@ public final class MariaDbServer implements AutoCloseable {
     refuseIfDataDirInUse();
     initializeIfEmpty();
     writeInitFile();
-    boolean portChosenHere = port == 0;
-    for (int attempt = 1; ; attempt++) {
-      if (port == 0 || (portChosenHere && attempt > 1)) {
-        port = freePort();
-      } else if (!portIsFree(port)) {
-        throw new MariaDbStartException(
-            "port " + port + " of " + describe() + " is in use by another process", "", null);
-      }
-      try {
-        launchOnce();
-        return;
-      } catch (MariaDbStartException e) {
-        boolean portRace = portChosenHere && !portIsFree(port);
-        if (!portRace || attempt == PORT_ATTEMPTS) {
-          throw e;
-        }
-        log.info("Port {} was taken while {} started; trying another port", port, describe());
-      }
-    }
+    child.launchOnPorts(
+        PORT_ATTEMPTS, new int[] {port}, ports -> port = ports[0], this::launchOnce);
   }
 
   private void launchOnce() {
-    Path logFile = logFile();
-    long logMark = LogTail.mark(logFile);
-    List<String> command = command();
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(dataDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-    builder.environment().putAll(binaries.environment());
-    long started = System.nanoTime();
-    Process launched;
-    try {
-      launched = builder.start();
-    } catch (IOException e) {
-      throw new MariaDbStartException(
-          "cannot run " + binaries.server() + " for " + describe(), "", e);
-    }
-    process = launched;
-    try {
-      version = awaitReady(launched, started + config.startTimeout().toNanos());
-    } catch (MariaDbStartException e) {
-      ProcessTree.kill(launched);
-      process = null;
-      throw new MariaDbStartException(e.getMessage(), LogTail.of(logFile, logMark), e.getCause());
-    } catch (RuntimeException | Error e) {
-      ProcessTree.kill(launched);
-      process = null;
-      throw e;
-    }
-    log.info(
-        "Started {} (pid {}) in {} ms",
-        describe(),
-        launched.pid(),
-        Duration.ofNanos(System.nanoTime() - started).toMillis());
+    child.launch(
+        command(),
+        binaries.environment(),
+        "cannot run " + binaries.server() + " for " + describe(),
+        "",
+        (launched, deadlineNanos) -> {
+          version = awaitReady(launched, deadlineNanos);
+          return null;
+        });
   }
 
   /** The server's options; the order matters: {@code --no-defaults} first, user options last. */
@@ -458,12 +342,8 @@ public final class MariaDbServer implements AutoCloseable {
    */
   private String awaitReady(Process launched, long deadlineNanos) {
     String url = jdbcUrl("") + "&connectTimeout=1000&socketTimeout=10000";
-    SQLException last = null;
     while (true) {
-      if (!launched.isAlive()) {
-        throw new MariaDbStartException(
-            describe() + " exited with code " + launched.exitValue() + " while starting", "", last);
-      }
+      SQLException last;
       try (Connection connection = DriverManager.getConnection(url, ADMIN_USER, ADMIN_PASSWORD);
           Statement statement = connection.createStatement();
           ResultSet rs = statement.executeQuery("SELECT VERSION()")) {
@@ -476,29 +356,18 @@ public final class MariaDbServer implements AutoCloseable {
         }
         last = e;
       }
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) {
-        throw new MariaDbStartException(
-            describe()
-                + " did not answer within "
-                + config.startTimeout()
-                + " (last error: "
-                + last.getMessage()
-                + ")",
-            "",
-            last);
-      }
-      try {
-        // waiting on the exit future both paces the polling and notices a crash at once
-        launched.onExit().get(Math.min(left, READY_POLL.toNanos()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException stillStarting) {
-        // poll again
-      } catch (ExecutionException e) {
-        throw new MariaDbStartException("waiting for " + describe() + " failed", "", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new MariaDbStartException("interrupted while " + describe() + " started", "", e);
-      }
+      child.pause(
+          launched,
+          deadlineNanos,
+          READY_POLL,
+          () ->
+              describe()
+                  + " did not answer within "
+                  + config.startTimeout()
+                  + " (last error: "
+                  + last.getMessage()
+                  + ")",
+          last);
     }
   }
 
@@ -593,116 +462,6 @@ public final class MariaDbServer implements AutoCloseable {
       Files.writeString(dataDir.resolve(INIT_FILE), sql, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the init file in " + dataDir, e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(false);
-      socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0), 1);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port on " + HOST, e);
-    }
-  }
-
-  private static boolean portIsFree(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  // ---- stopping ----------------------------------------------------------------------------
-
-  private void terminate() {
-    Process p = process;
-    if (p == null) {
-      return;
-    }
-    long started = System.nanoTime();
-    boolean clean = ProcessTree.stop(p, config.stopTimeout());
-    process = null;
-    if (clean) {
-      log.info(
-          "Stopped {} (pid {}) in {} ms",
-          describe(),
-          p.pid(),
-          Duration.ofNanos(System.nanoTime() - started).toMillis());
-    } else {
-      log.warn(
-          "{} (pid {}) did not shut down within {}; killed its process tree",
-          describe(),
-          p.pid(),
-          config.stopTimeout());
-    }
-  }
-
-  private void onJvmExit() {
-    boolean locked = false;
-    try {
-      awaitOwnerClose(config.exitGrace());
-      locked = lock.tryLock(HOOK_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      if (state == State.CLOSED) {
-        return;
-      }
-      Process p = process;
-      if (p != null) {
-        if (locked) {
-          ProcessTree.stop(p, config.stopTimeout());
-        } else {
-          ProcessTree.kill(p);
-        }
-      }
-      if (locked) {
-        state = State.CLOSED;
-        deleteIfTemporary();
-      }
-    } finally {
-      if (locked) {
-        lock.unlock();
-      }
-    }
-  }
-
-  /** Waits until the server is closed or the grace has passed. */
-  private void awaitOwnerClose(Duration grace) throws InterruptedException {
-    long deadline = System.nanoTime() + grace.toNanos();
-    while (state != State.CLOSED && System.nanoTime() - deadline < 0) {
-      Thread.sleep(20);
-    }
-  }
-
-  private void deleteIfTemporary() {
-    if (!temporaryDataDir || !Files.exists(dataDir)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(
-          dataDir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      log.warn("Could not delete the temporary data directory {}", dataDir, e);
     }
   }
 }

@@ -70,33 +70,23 @@ public final class MariaDbServerConfig {
   private static final Set<String> ROW_IMAGES = Set.of("FULL", "MINIMAL", "NOBLOB");
 
   private final MariaDbServer.Distribution distribution;
-  private final int port;
-  private final Path dataDir;
+  private final ServerSettings server;
   private final int serverId;
   private final RowMetadata rowMetadata;
   private final String rowImage;
   private final boolean checksum;
   private final List<String> serverArgs;
   private final Tls tls;
-  private final Duration startTimeout;
-  private final Duration stopTimeout;
-  private final Duration exitGrace;
-  private final boolean jvmScoped;
 
   private MariaDbServerConfig(Builder b) {
     this.distribution = b.distribution;
-    this.port = b.port;
-    this.dataDir = b.dataDir;
+    this.server = b.server.build();
     this.serverId = b.serverId;
     this.rowMetadata = b.rowMetadata;
     this.rowImage = b.rowImage;
     this.checksum = b.checksum;
     this.serverArgs = List.copyOf(b.serverArgs);
     this.tls = b.tls;
-    this.startTimeout = b.startTimeout;
-    this.stopTimeout = b.stopTimeout;
-    this.exitGrace = b.exitGrace;
-    this.jvmScoped = b.jvmScoped;
   }
 
   /** A builder with every setting at its default, for the given distribution. */
@@ -111,12 +101,12 @@ public final class MariaDbServerConfig {
 
   /** The configured TCP port, or empty when a free port is picked at the first start. */
   public OptionalInt port() {
-    return port == 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    return server.port();
   }
 
   /** The persistent data directory, or empty when the server uses a temporary one. */
   public Optional<Path> dataDir() {
-    return Optional.ofNullable(dataDir);
+    return server.dataDir();
   }
 
   /** The server's {@code server_id}. */
@@ -151,22 +141,27 @@ public final class MariaDbServerConfig {
 
   /** How long a start may take until the server answers SQL. */
   public Duration startTimeout() {
-    return startTimeout;
+    return server.startTimeout();
   }
 
   /** How long a clean shutdown may take before the process tree is killed. */
   public Duration stopTimeout() {
-    return stopTimeout;
+    return server.stopTimeout();
   }
 
   /** How long the JVM-exit hook waits for the owner to close the server before stopping it. */
   public Duration exitGrace() {
-    return exitGrace;
+    return server.exitGrace();
   }
 
   /** Whether {@code close()} is a no-op and the server runs until the JVM exits. */
   public boolean jvmScoped() {
-    return jvmScoped;
+    return server.jvmScoped();
+  }
+
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
   }
 
   @Override
@@ -174,9 +169,9 @@ public final class MariaDbServerConfig {
     return "MariaDbServerConfig{distribution="
         + distribution
         + ", port="
-        + (port == 0 ? "free" : port)
+        + server.portText()
         + ", dataDir="
-        + (dataDir == null ? "temporary" : dataDir)
+        + server.dataDirText()
         + ", serverId="
         + serverId
         + ", rowMetadata="
@@ -189,13 +184,7 @@ public final class MariaDbServerConfig {
         + serverArgs
         + ", tls="
         + (tls == null ? "off" : tls)
-        + ", startTimeout="
-        + startTimeout
-        + ", stopTimeout="
-        + stopTimeout
-        + ", exitGrace="
-        + exitGrace
-        + (jvmScoped ? ", jvmScoped" : "")
+        + server.timeoutsText()
         + '}';
   }
 
@@ -216,18 +205,14 @@ public final class MariaDbServerConfig {
   public static final class Builder {
 
     private final MariaDbServer.Distribution distribution;
-    private int port;
-    private Path dataDir;
+    private final ServerSettings.Builder server =
+        new ServerSettings.Builder(Duration.ofSeconds(60));
     private int serverId = 1;
     private RowMetadata rowMetadata = RowMetadata.FULL;
     private String rowImage = "FULL";
     private boolean checksum = true;
     private List<String> serverArgs = List.of();
     private Tls tls;
-    private Duration startTimeout = Duration.ofSeconds(60);
-    private Duration stopTimeout = Duration.ofSeconds(30);
-    private Duration exitGrace = Duration.ZERO;
-    private boolean jvmScoped;
 
     private Builder(MariaDbServer.Distribution distribution) {
       this.distribution = distribution;
@@ -235,10 +220,7 @@ public final class MariaDbServerConfig {
 
     /** TCP port on 127.0.0.1, 1-65535, or 0 (the default) for a free port. */
     public Builder port(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be 0 (a free port) or 1-65535, was " + port);
-      }
-      this.port = port;
+      server.port(port);
       return this;
     }
 
@@ -264,10 +246,7 @@ public final class MariaDbServerConfig {
                 + "): "
                 + absolute);
       }
-      if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-        throw new IllegalArgumentException("dataDir exists but is not a directory: " + absolute);
-      }
-      this.dataDir = absolute;
+      server.dataDir(absolute);
       return this;
     }
 
@@ -356,13 +335,13 @@ public final class MariaDbServerConfig {
 
     /** How long a start may take until the server answers SQL (positive; default 60 s). */
     public Builder startTimeout(Duration startTimeout) {
-      this.startTimeout = positive(startTimeout, "startTimeout");
+      server.startTimeout(startTimeout);
       return this;
     }
 
     /** How long a clean shutdown may take before the process tree is killed (default 30 s). */
     public Builder stopTimeout(Duration stopTimeout) {
-      this.stopTimeout = positive(stopTimeout, "stopTimeout");
+      server.stopTimeout(stopTimeout);
       return this;
     }
 
@@ -373,11 +352,7 @@ public final class MariaDbServerConfig {
      * they do not see the server vanish underneath them.
      */
     public Builder exitGrace(Duration exitGrace) {
-      Objects.requireNonNull(exitGrace, "exitGrace");
-      if (exitGrace.isNegative()) {
-        throw new IllegalArgumentException("exitGrace must not be negative, was " + exitGrace);
-      }
-      this.exitGrace = exitGrace;
+      server.exitGrace(exitGrace);
       return this;
     }
 
@@ -388,16 +363,8 @@ public final class MariaDbServerConfig {
      * or a careless try-with-resources. {@code stop()} and {@code restart()} still act.
      */
     public Builder jvmScoped(boolean jvmScoped) {
-      this.jvmScoped = jvmScoped;
+      server.jvmScoped(jvmScoped);
       return this;
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
 
     /** The immutable configuration. */

@@ -1,6 +1,5 @@
 package dev.hamal.embedded;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -65,30 +64,20 @@ public final class OpenSearchNodeConfig {
           "cluster.name",
           "node.name");
 
-  private final int port;
+  private final ServerSettings server;
   private final int transportPort;
-  private final Path dataDir;
   private final String clusterName;
   private final int maxHeapMegabytes;
   private final List<String> jvmArgs;
   private final Map<String, String> nodeSettings;
-  private final Duration startTimeout;
-  private final Duration stopTimeout;
-  private final Duration exitGrace;
-  private final boolean jvmScoped;
 
   private OpenSearchNodeConfig(Builder b) {
-    this.port = b.port;
+    this.server = b.server.build();
     this.transportPort = b.transportPort;
-    this.dataDir = b.dataDir;
     this.clusterName = b.clusterName;
     this.maxHeapMegabytes = b.maxHeapMegabytes;
     this.jvmArgs = List.copyOf(b.jvmArgs);
     this.nodeSettings = Map.copyOf(b.nodeSettings);
-    this.startTimeout = b.startTimeout;
-    this.stopTimeout = b.stopTimeout;
-    this.exitGrace = b.exitGrace;
-    this.jvmScoped = b.jvmScoped;
   }
 
   /** A builder with every setting at its default. */
@@ -98,17 +87,17 @@ public final class OpenSearchNodeConfig {
 
   /** The configured HTTP port, or empty when a free port is picked at the first start. */
   public OptionalInt port() {
-    return port == 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    return server.port();
   }
 
   /** The configured transport port, or empty when a free port is picked at the first start. */
   public OptionalInt transportPort() {
-    return transportPort == 0 ? OptionalInt.empty() : OptionalInt.of(transportPort);
+    return ServerSettings.optionalPort(transportPort);
   }
 
   /** The persistent data directory, or empty when the node uses a temporary one. */
   public Optional<Path> dataDir() {
-    return Optional.ofNullable(dataDir);
+    return server.dataDir();
   }
 
   /** {@code cluster.name}. */
@@ -133,32 +122,37 @@ public final class OpenSearchNodeConfig {
 
   /** How long a start may take until the cluster health is yellow or green. */
   public Duration startTimeout() {
-    return startTimeout;
+    return server.startTimeout();
   }
 
   /** How long a clean shutdown may take before the child is killed. */
   public Duration stopTimeout() {
-    return stopTimeout;
+    return server.stopTimeout();
   }
 
   /** How long the JVM-exit hook waits for the owner to close the node before stopping it. */
   public Duration exitGrace() {
-    return exitGrace;
+    return server.exitGrace();
   }
 
   /** Whether {@code close()} is a no-op and the node runs until the JVM exits. */
   public boolean jvmScoped() {
-    return jvmScoped;
+    return server.jvmScoped();
+  }
+
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
   }
 
   @Override
   public String toString() {
     return "OpenSearchNodeConfig{port="
-        + (port == 0 ? "free" : port)
+        + server.portText()
         + ", transportPort="
-        + (transportPort == 0 ? "free" : transportPort)
+        + ServerSettings.portText(transportPort)
         + ", dataDir="
-        + (dataDir == null ? "temporary" : dataDir)
+        + server.dataDirText()
         + ", clusterName="
         + clusterName
         + ", maxHeap="
@@ -167,52 +161,37 @@ public final class OpenSearchNodeConfig {
         + jvmArgs
         + ", nodeSettings="
         + nodeSettings.keySet()
-        + ", startTimeout="
-        + startTimeout
-        + ", stopTimeout="
-        + stopTimeout
-        + ", exitGrace="
-        + exitGrace
-        + (jvmScoped ? ", jvmScoped" : "")
+        + server.timeoutsText()
         + '}';
   }
 
   /** Collects settings; {@link #build()} validates them. Not thread-safe. */
   public static final class Builder {
-    private int port;
+    private final ServerSettings.Builder server =
+        new ServerSettings.Builder(Duration.ofSeconds(90));
     private int transportPort;
-    private Path dataDir;
     private String clusterName = "hamal";
     private int maxHeapMegabytes = 768;
     private List<String> jvmArgs = List.of();
     private Map<String, String> nodeSettings = Map.of();
-    private Duration startTimeout = Duration.ofSeconds(90);
-    private Duration stopTimeout = Duration.ofSeconds(30);
-    private Duration exitGrace = Duration.ZERO;
-    private boolean jvmScoped;
 
     private Builder() {}
 
     /** HTTP port on 127.0.0.1, 1-65535, or 0 (the default) for a free port. */
     public Builder port(int port) {
-      this.port = checkPort(port, "port");
+      server.port(port);
       return this;
     }
 
     /** Transport port on 127.0.0.1, 1-65535, or 0 (the default) for a free port. */
     public Builder transportPort(int transportPort) {
-      this.transportPort = checkPort(transportPort, "transportPort");
+      this.transportPort = ServerSettings.checkPort(transportPort, "transportPort");
       return this;
     }
 
     /** A persistent data directory: reused when it holds a node's data, kept by close(). */
     public Builder dataDir(Path dataDir) {
-      Objects.requireNonNull(dataDir, "dataDir");
-      Path absolute = dataDir.toAbsolutePath().normalize();
-      if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-        throw new IllegalArgumentException("dataDir exists but is not a directory: " + absolute);
-      }
-      this.dataDir = absolute;
+      server.dataDir(dataDir);
       return this;
     }
 
@@ -279,13 +258,13 @@ public final class OpenSearchNodeConfig {
 
     /** How long a start may take until the cluster is yellow (positive; default 90 s). */
     public Builder startTimeout(Duration startTimeout) {
-      this.startTimeout = positive(startTimeout, "startTimeout");
+      server.startTimeout(startTimeout);
       return this;
     }
 
     /** How long a clean shutdown may take before the child is killed (default 30 s). */
     public Builder stopTimeout(Duration stopTimeout) {
-      this.stopTimeout = positive(stopTimeout, "stopTimeout");
+      server.stopTimeout(stopTimeout);
       return this;
     }
 
@@ -294,11 +273,7 @@ public final class OpenSearchNodeConfig {
      * for the owner's shutdown to close the node before stopping it itself.
      */
     public Builder exitGrace(Duration exitGrace) {
-      Objects.requireNonNull(exitGrace, "exitGrace");
-      if (exitGrace.isNegative()) {
-        throw new IllegalArgumentException("exitGrace must not be negative, was " + exitGrace);
-      }
-      this.exitGrace = exitGrace;
+      server.exitGrace(exitGrace);
       return this;
     }
 
@@ -308,32 +283,17 @@ public final class OpenSearchNodeConfig {
      * kill()} and {@code restart()} still act.
      */
     public Builder jvmScoped(boolean jvmScoped) {
-      this.jvmScoped = jvmScoped;
+      server.jvmScoped(jvmScoped);
       return this;
     }
 
     /** The immutable configuration. */
     public OpenSearchNodeConfig build() {
-      if (port != 0 && port == transportPort) {
-        throw new IllegalArgumentException("port and transportPort must differ, both were " + port);
+      if (server.port() != 0 && server.port() == transportPort) {
+        throw new IllegalArgumentException(
+            "port and transportPort must differ, both were " + server.port());
       }
       return new OpenSearchNodeConfig(this);
-    }
-
-    private static int checkPort(int port, String name) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException(
-            name + " must be 0 (a free port) or 1-65535, was " + port);
-      }
-      return port;
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.hamal.embedded;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,35 +54,34 @@ public final class RedisServer implements AutoCloseable {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final int PORT_ATTEMPTS = 3;
   private static final Duration READY_POLL = Duration.ofMillis(20);
-  private static final Duration HOOK_LOCK_WAIT = Duration.ofSeconds(5);
   private static final int PROBE_TIMEOUT_MS = 1_000;
-
-  private enum State {
-    RUNNING,
-    STOPPED,
-    CLOSED
-  }
 
   private final RedisServerConfig config;
   private final Path binary;
   private final Path dataDir;
-  private final boolean temporaryDataDir;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Thread shutdownHook;
+  private final ChildProcess child;
+  private final ServerLifecycle lifecycle;
 
-  private volatile State state = State.STOPPED;
   private volatile int port;
   private volatile String version = "";
-  private volatile Process process;
 
-  private RedisServer(
-      RedisServerConfig config, Path binary, Path dataDir, boolean temporaryDataDir) {
+  private RedisServer(RedisServerConfig config, Path binary, ServerLifecycle.DataDir dir) {
     this.config = config;
     this.binary = binary;
-    this.dataDir = dataDir;
-    this.temporaryDataDir = temporaryDataDir;
+    this.dataDir = dir.path();
     this.port = config.port().orElse(0);
-    this.shutdownHook = new Thread(this::onJvmExit, "hamal-redis-shutdown");
+    this.child =
+        new ChildProcess(
+            log,
+            this::describe,
+            logFile(),
+            config.settings(),
+            RedisStartException.class,
+            RedisStartException::new,
+            this::launch);
+    this.lifecycle =
+        new ServerLifecycle(
+            "redis", dir, config.settings(), ServerLifecycle.HOOK_LOCK_WAIT, this::describe, child);
   }
 
   /**
@@ -98,24 +93,10 @@ public final class RedisServer implements AutoCloseable {
   public static RedisServer start(RedisServerConfig config) {
     Objects.requireNonNull(config, "config");
     Path binary = RedisBinaries.find(config.binary());
-    boolean temporary = config.dataDir().isEmpty();
-    Path dataDir;
-    try {
-      dataDir =
-          temporary
-              ? Files.createTempDirectory("hamal-redis-").toAbsolutePath()
-              : Files.createDirectories(config.dataDir().orElseThrow());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the Redis data directory", e);
-    }
-    RedisServer server = new RedisServer(config, binary, dataDir, temporary);
-    Runtime.getRuntime().addShutdownHook(server.shutdownHook);
-    try {
-      server.start();
-    } catch (RuntimeException | Error e) {
-      server.shutDown();
-      throw e;
-    }
+    RedisServer server =
+        new RedisServer(
+            config, binary, ServerLifecycle.DataDir.of(config.settings(), "redis", true));
+    server.lifecycle.open();
     return server;
   }
 
@@ -161,14 +142,12 @@ public final class RedisServer implements AutoCloseable {
 
   /** Whether the server process is alive (false after stop, kill, close, or a crash). */
   public boolean isRunning() {
-    Process p = process;
-    return p != null && p.isAlive();
+    return child.isAlive();
   }
 
   /** The process id of the running server. */
   public OptionalLong pid() {
-    Process p = process;
-    return p != null && p.isAlive() ? OptionalLong.of(p.pid()) : OptionalLong.empty();
+    return child.pid();
   }
 
   /**
@@ -179,32 +158,12 @@ public final class RedisServer implements AutoCloseable {
    * @throws RedisStartException when it does not start (for example, the port was taken)
    */
   public void start() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        throw new IllegalStateException(describe() + " is closed");
-      }
-      if (state == State.RUNNING && isRunning()) {
-        return;
-      }
-      launch();
-      state = State.RUNNING;
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.start();
   }
 
   /** Shuts the server down cleanly and keeps its data; does nothing when it is not running. */
   public void stop() {
-    lock.lock();
-    try {
-      if (state == State.RUNNING) {
-        terminate();
-        state = State.STOPPED;
-      }
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.stop();
   }
 
   /**
@@ -212,32 +171,12 @@ public final class RedisServer implements AutoCloseable {
    * append-only file's page cache and survive; nothing is fsynced first. For chaos tests.
    */
   public void kill() {
-    lock.lock();
-    try {
-      Process p = process;
-      if (state == State.RUNNING && p != null) {
-        ProcessTree.kill(p);
-        process = null;
-        state = State.STOPPED;
-        log.info("Killed {} (pid {})", describe(), p.pid());
-      }
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.kill();
   }
 
   /** {@link #stop()} then {@link #start()}: same port, same data. */
   public void restart() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        throw new IllegalStateException(describe() + " is closed");
-      }
-      stop();
-      start();
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.restart();
   }
 
   /**
@@ -247,28 +186,7 @@ public final class RedisServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!config.jvmScoped()) {
-      shutDown();
-    }
-  }
-
-  private void shutDown() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) {
-        return;
-      }
-      terminate();
-      state = State.CLOSED;
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting and the hook runs (or ran) anyway
-      }
-      DataDirs.deleteIfTemporary(dataDir, temporaryDataDir);
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.close();
   }
 
   @Override
@@ -291,60 +209,20 @@ public final class RedisServer implements AutoCloseable {
   // ---- starting ----------------------------------------------------------------------------
 
   private void launch() {
-    boolean portChosenHere = port == 0;
-    for (int attempt = 1; ; attempt++) {
-      if (port == 0 || (portChosenHere && attempt > 1)) {
-        port = Ports.free();
-      } else if (!Ports.isFree(port)) {
-        throw new RedisStartException(
-            "port " + port + " of " + describe() + " is in use by another process", "", null);
-      }
-      try {
-        launchOnce();
-        return;
-      } catch (RedisStartException e) {
-        boolean portRace = portChosenHere && !Ports.isFree(port);
-        if (!portRace || attempt == PORT_ATTEMPTS) {
-          throw e;
-        }
-        log.info("Port {} was taken while {} started; trying another port", port, describe());
-      }
-    }
+    child.launchOnPorts(
+        PORT_ATTEMPTS, new int[] {port}, ports -> port = ports[0], this::launchOnce);
   }
 
   private void launchOnce() {
-    Path logFile = logFile();
-    long logMark = LogTail.mark(logFile);
-    ProcessBuilder builder =
-        new ProcessBuilder(command())
-            .directory(dataDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-    long started = System.nanoTime();
-    Process launched;
-    try {
-      launched = builder.start();
-    } catch (IOException e) {
-      throw new RedisStartException("cannot run " + binary + " for " + describe(), "", e);
-    }
-    process = launched;
-    try {
-      version = awaitReady(launched, started + config.startTimeout().toNanos());
-    } catch (RedisStartException e) {
-      ProcessTree.kill(launched);
-      process = null;
-      throw new RedisStartException(e.getMessage(), LogTail.of(logFile, logMark), e.getCause());
-    } catch (RuntimeException | Error e) {
-      ProcessTree.kill(launched);
-      process = null;
-      throw e;
-    }
-    log.info(
-        "Started {} (pid {}, {}) in {} ms",
-        describe(),
-        launched.pid(),
-        binary,
-        Duration.ofNanos(System.nanoTime() - started).toMillis());
+    child.launch(
+        command(),
+        Map.of(),
+        "cannot run " + binary + " for " + describe(),
+        binary.toString(),
+        (launched, deadlineNanos) -> {
+          version = awaitReady(launched, deadlineNanos);
+          return null;
+        });
   }
 
   /** The server's options: ours first, the user's last so they win. */
@@ -376,10 +254,6 @@ public final class RedisServer implements AutoCloseable {
   private String awaitReady(Process launched, long deadlineNanos) {
     String last = "no answer yet";
     while (true) {
-      if (!launched.isAlive()) {
-        throw new RedisStartException(
-            describe() + " exited with code " + launched.exitValue() + " while starting", "", null);
-      }
       try {
         String reply = Resp.call(port, PROBE_TIMEOUT_MS, "PING");
         if (reply.equals("PONG")) {
@@ -389,85 +263,19 @@ public final class RedisServer implements AutoCloseable {
       } catch (IOException e) {
         last = e.toString();
       }
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) {
-        throw new RedisStartException(
-            describe()
-                + " did not answer PING within "
-                + config.startTimeout()
-                + " (last: "
-                + last
-                + ")",
-            "",
-            null);
-      }
-      try {
-        // waiting on the exit future both paces the polling and notices a crash at once
-        launched.onExit().get(Math.min(left, READY_POLL.toNanos()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException stillStarting) {
-        // poll again
-      } catch (ExecutionException e) {
-        throw new RedisStartException("waiting for " + describe() + " failed", "", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RedisStartException("interrupted while " + describe() + " started", "", e);
-      }
-    }
-  }
-
-  // ---- stopping ----------------------------------------------------------------------------
-
-  private void terminate() {
-    Process p = process;
-    if (p == null) {
-      return;
-    }
-    long started = System.nanoTime();
-    boolean clean = ProcessTree.stop(p, config.stopTimeout());
-    process = null;
-    if (clean) {
-      log.info(
-          "Stopped {} (pid {}) in {} ms",
-          describe(),
-          p.pid(),
-          Duration.ofNanos(System.nanoTime() - started).toMillis());
-    } else {
-      log.warn(
-          "{} (pid {}) did not shut down within {}; killed it",
-          describe(),
-          p.pid(),
-          config.stopTimeout());
-    }
-  }
-
-  private void onJvmExit() {
-    boolean locked = false;
-    try {
-      DataDirs.awaitClosed(() -> state == State.CLOSED, config.exitGrace());
-      locked = lock.tryLock(HOOK_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      if (state == State.CLOSED) {
-        return;
-      }
-      Process p = process;
-      if (p != null) {
-        if (locked) {
-          ProcessTree.stop(p, config.stopTimeout());
-        } else {
-          ProcessTree.kill(p);
-        }
-      }
-      if (locked) {
-        state = State.CLOSED;
-        DataDirs.deleteIfTemporary(dataDir, temporaryDataDir);
-      }
-    } finally {
-      if (locked) {
-        lock.unlock();
-      }
+      String lastAnswer = last;
+      child.pause(
+          launched,
+          deadlineNanos,
+          READY_POLL,
+          () ->
+              describe()
+                  + " did not answer PING within "
+                  + config.startTimeout()
+                  + " (last: "
+                  + lastAnswer
+                  + ")",
+          null);
     }
   }
 

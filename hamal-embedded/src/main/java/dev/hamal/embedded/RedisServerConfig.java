@@ -1,6 +1,5 @@
 package dev.hamal.embedded;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -83,31 +82,21 @@ public final class RedisServerConfig {
           "volatile-ttl");
 
   private final Binary binary;
-  private final int port;
-  private final Path dataDir;
+  private final ServerSettings server;
   private final boolean appendOnly;
   private final AppendFsync appendFsync;
   private final long maxMemoryBytes;
   private final String maxMemoryPolicy;
   private final List<String> serverArgs;
-  private final Duration startTimeout;
-  private final Duration stopTimeout;
-  private final Duration exitGrace;
-  private final boolean jvmScoped;
 
   private RedisServerConfig(Builder b) {
     this.binary = b.binary;
-    this.port = b.port;
-    this.dataDir = b.dataDir;
+    this.server = b.server.build();
     this.appendOnly = b.appendOnly;
     this.appendFsync = b.appendFsync;
     this.maxMemoryBytes = b.maxMemoryBytes;
     this.maxMemoryPolicy = b.maxMemoryPolicy;
     this.serverArgs = List.copyOf(b.serverArgs);
-    this.startTimeout = b.startTimeout;
-    this.stopTimeout = b.stopTimeout;
-    this.exitGrace = b.exitGrace;
-    this.jvmScoped = b.jvmScoped;
   }
 
   /** A builder with every setting at its default. */
@@ -122,12 +111,12 @@ public final class RedisServerConfig {
 
   /** The configured port, or empty when a free port is picked at the first start. */
   public OptionalInt port() {
-    return port == 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    return server.port();
   }
 
   /** The persistent data directory, or empty when the server uses a temporary one. */
   public Optional<Path> dataDir() {
-    return Optional.ofNullable(dataDir);
+    return server.dataDir();
   }
 
   /** {@code appendonly}. */
@@ -157,22 +146,27 @@ public final class RedisServerConfig {
 
   /** How long a start may take until the server answers {@code PING}. */
   public Duration startTimeout() {
-    return startTimeout;
+    return server.startTimeout();
   }
 
   /** How long a clean shutdown may take before the process is killed. */
   public Duration stopTimeout() {
-    return stopTimeout;
+    return server.stopTimeout();
   }
 
   /** How long the JVM-exit hook waits for the owner to close the server before stopping it. */
   public Duration exitGrace() {
-    return exitGrace;
+    return server.exitGrace();
   }
 
   /** Whether {@code close()} is a no-op and the server runs until the JVM exits. */
   public boolean jvmScoped() {
-    return jvmScoped;
+    return server.jvmScoped();
+  }
+
+  /** The settings every embedded server shares. */
+  ServerSettings settings() {
+    return server;
   }
 
   @Override
@@ -180,9 +174,9 @@ public final class RedisServerConfig {
     return "RedisServerConfig{binary="
         + binary
         + ", port="
-        + (port == 0 ? "free" : port)
+        + server.portText()
         + ", dataDir="
-        + (dataDir == null ? "temporary" : dataDir)
+        + server.dataDirText()
         + ", appendOnly="
         + appendOnly
         + ", appendFsync="
@@ -191,13 +185,7 @@ public final class RedisServerConfig {
         + (maxMemoryBytes == 0 ? "unlimited" : maxMemoryBytes + " (" + maxMemoryPolicy + ")")
         + ", serverArgs="
         + serverArgs
-        + ", startTimeout="
-        + startTimeout
-        + ", stopTimeout="
-        + stopTimeout
-        + ", exitGrace="
-        + exitGrace
-        + (jvmScoped ? ", jvmScoped" : "")
+        + server.timeoutsText()
         + '}';
   }
 
@@ -205,17 +193,13 @@ public final class RedisServerConfig {
   public static final class Builder {
 
     private Binary binary = Binary.AUTO;
-    private int port;
-    private Path dataDir;
+    private final ServerSettings.Builder server =
+        new ServerSettings.Builder(Duration.ofSeconds(30));
     private boolean appendOnly = true;
     private AppendFsync appendFsync = AppendFsync.EVERYSEC;
     private long maxMemoryBytes;
     private String maxMemoryPolicy = "volatile-lru";
     private List<String> serverArgs = List.of();
-    private Duration startTimeout = Duration.ofSeconds(30);
-    private Duration stopTimeout = Duration.ofSeconds(30);
-    private Duration exitGrace = Duration.ZERO;
-    private boolean jvmScoped;
 
     private Builder() {}
 
@@ -227,21 +211,13 @@ public final class RedisServerConfig {
 
     /** Port on 127.0.0.1, 1-65535, or 0 (the default) for a free port. */
     public Builder port(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be 0 (a free port) or 1-65535, was " + port);
-      }
-      this.port = port;
+      server.port(port);
       return this;
     }
 
     /** A persistent data directory: created when missing, reused otherwise, kept by close(). */
     public Builder dataDir(Path dataDir) {
-      Objects.requireNonNull(dataDir, "dataDir");
-      Path absolute = dataDir.toAbsolutePath().normalize();
-      if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-        throw new IllegalArgumentException("dataDir exists but is not a directory: " + absolute);
-      }
-      this.dataDir = absolute;
+      server.dataDir(dataDir);
       return this;
     }
 
@@ -302,13 +278,13 @@ public final class RedisServerConfig {
 
     /** How long a start may take until the server answers PING (positive; default 30 s). */
     public Builder startTimeout(Duration startTimeout) {
-      this.startTimeout = positive(startTimeout, "startTimeout");
+      server.startTimeout(startTimeout);
       return this;
     }
 
     /** How long a clean shutdown may take before the process is killed (default 30 s). */
     public Builder stopTimeout(Duration stopTimeout) {
-      this.stopTimeout = positive(stopTimeout, "stopTimeout");
+      server.stopTimeout(stopTimeout);
       return this;
     }
 
@@ -317,11 +293,7 @@ public final class RedisServerConfig {
      * waits for the owner's shutdown to close the server before stopping it itself.
      */
     public Builder exitGrace(Duration exitGrace) {
-      Objects.requireNonNull(exitGrace, "exitGrace");
-      if (exitGrace.isNegative()) {
-        throw new IllegalArgumentException("exitGrace must not be negative, was " + exitGrace);
-      }
-      this.exitGrace = exitGrace;
+      server.exitGrace(exitGrace);
       return this;
     }
 
@@ -331,21 +303,13 @@ public final class RedisServerConfig {
      * kill()} and {@code restart()} still act.
      */
     public Builder jvmScoped(boolean jvmScoped) {
-      this.jvmScoped = jvmScoped;
+      server.jvmScoped(jvmScoped);
       return this;
     }
 
     /** The immutable configuration. */
     public RedisServerConfig build() {
       return new RedisServerConfig(this);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 }
