@@ -123,8 +123,8 @@ final class ProcessingBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup-seconds",
-      defaultValue = "5",
-      description = "Seconds written before the steady measurement starts (default 5).")
+      defaultValue = "10",
+      description = "Seconds written before the steady measurement starts (default 10).")
   int warmupSeconds;
 
   @Option(
