@@ -519,7 +519,7 @@ final class ProcessingBenchCommand implements Callable<Integer> {
           Locale.ROOT,
           "freshness : every %d-th row change after the warm-up, from the wall-clock time its"
               + " COMMIT returned to the writer until a poller in the benchmark's JVM (findAll every"
-              + " 50 ms, the time its answer arrived) sees the order at that status or later;"
+              + " 50 ms for the oldest 256 samples pending per store, the time its answer arrived) sees the order at that status or later;"
               + " baseline: when a consumer in the benchmark's JVM received the change from Kafka"
               + " (always polling, fetch.max.wait.ms=5). Same machine, same clock.%n",
           sampleEvery);
@@ -683,12 +683,16 @@ final class ProcessingBenchCommand implements Callable<Integer> {
 
   /**
    * Polls the store and the index for sampled row changes: every 50 ms, one {@code findAll} per
-   * store for the orders still pending there; a sample is seen when the order's status is the
-   * sample's or a later one, and its freshness is the time the answer arrived minus the commit
-   * time. One thread; {@link #add} may be called from any thread. A failed query ends the thread
-   * and is rethrown by {@link #awaitDrained}.
+   * store for the oldest {@value #MAX_QUERY} samples still pending there (bounded, so that a
+   * backlog does not make the probe itself the stores' main load); a sample is seen when the
+   * order's status is the sample's or a later one, and its freshness is the time the answer arrived
+   * minus the commit time. One thread; {@link #add} may be called from any thread. A failed query
+   * ends the thread and is rethrown by {@link #awaitDrained}.
    */
   static final class FreshnessProbe implements AutoCloseable {
+    /** Samples asked for per store and round, the oldest first. */
+    static final int MAX_QUERY = 256;
+
     private record Sample(String key, String orderId, int rank, long commitMicros, boolean timed) {}
 
     private final OrderLookup store;
@@ -783,11 +787,13 @@ final class ProcessingBenchCommand implements Callable<Integer> {
       if (waiting.isEmpty()) {
         return;
       }
+      // the oldest samples only: a backlog must not turn the probe into the store's main load
+      List<Sample> oldest = waiting.subList(0, Math.min(MAX_QUERY, waiting.size()));
       Set<String> ids = new HashSet<>();
-      waiting.forEach(s -> ids.add(s.orderId()));
+      oldest.forEach(s -> ids.add(s.orderId()));
       Map<String, StoredOrder> found = lookup.findAll(ids);
       long now = SteadyWriter.micros(clock.instant());
-      for (Iterator<Sample> it = waiting.iterator(); it.hasNext(); ) {
+      for (Iterator<Sample> it = oldest.iterator(); it.hasNext(); ) {
         Sample s = it.next();
         StoredOrder order = found.get(s.orderId());
         if (order != null && STATUS_ORDER.indexOf(order.order().status().name()) >= s.rank()) {
