@@ -13,6 +13,7 @@ import dev.hamal.embedded.MariaDbServerConfig;
 import dev.hamal.embedded.OpenSearchNode;
 import dev.hamal.embedded.OpenSearchNodeConfig;
 import dev.hamal.order.OrderLookup;
+import dev.hamal.order.OrderSinkUnavailableException;
 import dev.hamal.order.StoredOrder;
 import dev.hamal.search.OrderIndex;
 import dev.hamal.search.OrderIndexConfig;
@@ -42,6 +43,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -616,7 +618,8 @@ final class ProcessingBenchCommand implements Callable<Integer> {
         Locale.ROOT,
         "written   : %,d row changes in %.1f s (%,.0f rows/s), writer at most %d ms behind"
             + " schedule; %,d samples: %,d seen in the store, %,d in the index, %,d received from"
-            + " Kafka%s; peak RSS processor %d MiB, listener %d MiB%n",
+            + " Kafka%s; %d probe queries unavailable; peak RSS processor %d MiB, listener %d"
+            + " MiB%n",
         written.rows(),
         seconds,
         achieved,
@@ -626,6 +629,7 @@ final class ProcessingBenchCommand implements Callable<Integer> {
         index.length,
         queue.length,
         drained ? "" : " (NOT ALL SEEN within 60 s of the end)",
+        probe.unavailable(),
         processor.peakRssKiB() / 1024,
         listener.peakRssKiB() / 1024);
     out.printf("%-46s %9s %9s %9s %9s%n", "freshness (ms)", "p50", "p99", "p99.9", "max");
@@ -705,6 +709,7 @@ final class ProcessingBenchCommand implements Callable<Integer> {
     private final List<Long> indexMicros =
         java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong unavailable = new AtomicLong();
     private final Thread thread;
     private volatile int pending;
     private volatile Throwable failure;
@@ -734,6 +739,11 @@ final class ProcessingBenchCommand implements Callable<Integer> {
 
     Map<String, Long> sampled() {
       return sampled;
+    }
+
+    /** Queries that failed as unavailable (the round was skipped for that store). */
+    long unavailable() {
+      return unavailable.get();
     }
 
     List<Long> storeMicros() {
@@ -791,7 +801,13 @@ final class ProcessingBenchCommand implements Callable<Integer> {
       List<Sample> oldest = waiting.subList(0, Math.min(MAX_QUERY, waiting.size()));
       Set<String> ids = new HashSet<>();
       oldest.forEach(s -> ids.add(s.orderId()));
-      Map<String, StoredOrder> found = lookup.findAll(ids);
+      Map<String, StoredOrder> found;
+      try {
+        found = lookup.findAll(ids);
+      } catch (OrderSinkUnavailableException e) {
+        unavailable.incrementAndGet(); // e.g. a new index whose shard is not allocated yet
+        return;
+      }
       long now = SteadyWriter.micros(clock.instant());
       for (Iterator<Sample> it = oldest.iterator(); it.hasNext(); ) {
         Sample s = it.next();
