@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       ListenerBenchCommand.class,
       PipelineBenchCommand.class,
+      ProcessingBenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchMain implements Runnable {

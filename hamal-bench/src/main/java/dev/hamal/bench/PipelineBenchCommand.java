@@ -88,8 +88,8 @@ import picocli.CommandLine.Option;
 final class PipelineBenchCommand implements Callable<Integer> {
   private static final double TARGET_ROWS_PER_SECOND = 250_000;
   private static final double TARGET_P99_MILLIS = 250;
-  private static final String PASSWORD_VARIABLE = "HAMAL_BENCH_PASSWORD";
-  private static final List<String> LINES = List.of("topup", "fuelcard", "ticket", "gamecard");
+  static final String PASSWORD_VARIABLE = "HAMAL_BENCH_PASSWORD";
+  static final List<String> LINES = List.of("topup", "fuelcard", "ticket", "gamecard");
 
   @Option(
       names = "--data-dir",
@@ -372,21 +372,76 @@ final class PipelineBenchCommand implements Callable<Integer> {
       long expectedRecords)
       throws Exception {
     String prefix = "bench.r" + run + "-" + UUID.randomUUID().toString().substring(0, 6);
+    Published p =
+        publish(
+            prefix,
+            30_000 + run,
+            server,
+            workload,
+            zooKeeper,
+            kafka,
+            expectedRecords,
+            (namespace, template, deadLetters) ->
+                command(zooKeeper, kafka, namespace, template, deadLetters),
+            workDir);
+    List<String> topics = new ArrayList<>(p.orderTopics());
+    topics.add(p.deadLetterTopic());
+    deleteTopics(kafka, topics);
+    return new PipelineRun(p.seconds(), p.peakRssKiB(), p.records(), 0);
+  }
+
+  /** Builds a listener process's command line for a namespace, topic template and DLQ topic. */
+  @FunctionalInterface
+  interface ListenerCommand {
+    List<String> build(String namespace, String template, String deadLetters) throws Exception;
+  }
+
+  /**
+   * The workload published by one listener process into fresh topics {@code <prefix>.<line>}.
+   *
+   * @param seconds from the listener's launch until ZooKeeper held the workload's end
+   * @param orderTopics the business lines' topics, holding exactly the workload's row changes
+   * @param deadLetterTopic the listener's dead-letter topic (empty)
+   */
+  record Published(
+      double seconds,
+      long peakRssKiB,
+      long records,
+      List<String> orderTopics,
+      String deadLetterTopic) {}
+
+  /**
+   * Publishes the workload with one listener process into fresh topics named after {@code prefix}
+   * under a fresh ZooKeeper namespace, stops the listener and checks that the topics hold exactly
+   * {@code expectedRecords} order records and no dead letters. The topics are left to the caller.
+   */
+  static Published publish(
+      String prefix,
+      long serverId,
+      MariaDbServer server,
+      WorkloadResult workload,
+      EmbeddedZooKeeper zooKeeper,
+      KafkaBroker kafka,
+      long expectedRecords,
+      ListenerCommand command,
+      Path logDir)
+      throws Exception {
     String namespace = prefix.replace('.', '-');
     String template = prefix + ".{line}";
     String deadLetters = prefix + ".dead-letters";
-    List<String> topics = new ArrayList<>();
+    List<String> orderTopics = new ArrayList<>();
     for (String line : LINES) {
-      topics.add(template.replace("{line}", line));
+      orderTopics.add(template.replace("{line}", line));
     }
+    List<String> topics = new ArrayList<>(orderTopics);
     topics.add(deadLetters);
     try (Coordinator coordinator = coordinator(zooKeeper, namespace)) {
-      addPipe(coordinator, server, workload.from(), 30_000 + run);
+      addPipe(coordinator, server, workload.from(), serverId);
       ListenerProcess listener =
           ListenerProcess.start(
-              command(zooKeeper, kafka, namespace, template, deadLetters),
+              command.build(namespace, template, deadLetters),
               server.replicationPassword(),
-              workDir.resolve("listener-" + prefix + ".log"));
+              logDir.resolve("listener-" + prefix + ".log"));
       double seconds;
       try {
         seconds = awaitPosition(coordinator, workload.to(), listener, Duration.ofMinutes(30));
@@ -395,8 +450,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
       }
       Map<String, Long> records = recordCounts(kafka, topics);
       long published = 0;
-      for (String line : LINES) {
-        published += records.get(template.replace("{line}", line));
+      for (String topic : orderTopics) {
+        published += records.get(topic);
       }
       long dead = records.get(deadLetters);
       if (published != expectedRecords || dead != 0) {
@@ -411,13 +466,13 @@ final class PipelineBenchCommand implements Callable<Integer> {
                 + listener.log()
                 + ")");
       }
-      deleteTopics(kafka, topics);
-      return new PipelineRun(seconds, listener.peakRssKiB(), published, dead);
+      return new Published(
+          seconds, listener.peakRssKiB(), published, List.copyOf(orderTopics), deadLetters);
     }
   }
 
   /** Seconds from the listener's launch until the committed position reaches {@code end}. */
-  private double awaitPosition(
+  private static double awaitPosition(
       Coordinator coordinator, BinlogPosition end, ListenerProcess listener, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -438,19 +493,11 @@ final class PipelineBenchCommand implements Callable<Integer> {
   // ---------------------------------------------------------------- steady
 
   private boolean steady(EmbeddedZooKeeper zooKeeper, KafkaBroker kafka) throws Exception {
-    MariaDbServerConfig config =
-        MariaDbServerConfig.builder(MariaDbServer.Distribution.SYSTEM)
-            .serverId(43)
-            .serverArgs(List.of("--innodb-buffer-pool-size=256M"))
-            .build();
-    try (MariaDbServer server = MariaDbServer.start(config)) {
+    try (MariaDbServer server = MariaDbServer.start(steadySourceConfig())) {
       String schema = "bench_topup";
-      String url =
-          server.jdbcUrl("")
-              + (server.jdbcUrl("").contains("?") ? "&" : "?")
-              + "useServerPrepStmts=false&cachePrepStmts=false&useAffectedRows=true";
       try (Connection c =
-          DriverManager.getConnection(url, server.adminUser(), server.adminPassword())) {
+          DriverManager.getConnection(
+              steadyWriterUrl(server), server.adminUser(), server.adminPassword())) {
         ProductLines.create(c, ProductLine.TOPUP, schema);
         BinlogPosition start = WorkloadGenerator.binlogPosition(c);
         String namespace = "bench-steady-" + UUID.randomUUID().toString().substring(0, 6);
@@ -526,6 +573,21 @@ final class PipelineBenchCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** The steady phase's source: a fresh, temporary MariaDB 10.11. */
+  static MariaDbServerConfig steadySourceConfig() {
+    return MariaDbServerConfig.builder(MariaDbServer.Distribution.SYSTEM)
+        .serverId(43)
+        .serverArgs(List.of("--innodb-buffer-pool-size=256M"))
+        .build();
+  }
+
+  /** The JDBC URL of the {@link SteadyWriter}'s connection to the steady source. */
+  static String steadyWriterUrl(MariaDbServer server) {
+    return server.jdbcUrl("")
+        + (server.jdbcUrl("").contains("?") ? "&" : "?")
+        + "useServerPrepStmts=false&cachePrepStmts=false&useAffectedRows=true";
   }
 
   private boolean report(
@@ -617,7 +679,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
    * Reads one topic from its beginning, always polling, and records for every order change the time
    * it arrived and the broker's append time, keyed by {@link SteadyWriter#changeKey}. One thread.
    */
-  private static final class LatencyConsumer implements AutoCloseable {
+  static final class LatencyConsumer implements AutoCloseable {
     private final String bootstrapServers;
     private final String topic;
     private final Map<String, long[]> arrivals = new ConcurrentHashMap<>();
@@ -713,12 +775,29 @@ final class PipelineBenchCommand implements Callable<Integer> {
       String template,
       String deadLetters)
       throws Exception {
+    List<String> options = new ArrayList<>();
+    for (String option : listenerJvmOptions) {
+      options.add(option.replace("{n}", Integer.toString(++sequence)));
+    }
+    return listenerCommand(
+        heap, options, zooKeeper, kafka, namespace, template, deadLetters, commitIntervalMillis);
+  }
+
+  /** The command line of one {@link PipelineListener} process. */
+  static List<String> listenerCommand(
+      String heap,
+      List<String> jvmOptions,
+      EmbeddedZooKeeper zooKeeper,
+      KafkaBroker kafka,
+      String namespace,
+      String template,
+      String deadLetters,
+      long commitIntervalMillis)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.add("-Xmx" + heap);
-    for (String option : listenerJvmOptions) {
-      command.add(option.replace("{n}", Integer.toString(++sequence)));
-    }
+    command.addAll(jvmOptions);
     command.addAll(
         List.of(
             "-cp",
@@ -733,12 +812,12 @@ final class PipelineBenchCommand implements Callable<Integer> {
     return command;
   }
 
-  private static Coordinator coordinator(EmbeddedZooKeeper zooKeeper, String namespace) {
+  static Coordinator coordinator(EmbeddedZooKeeper zooKeeper, String namespace) {
     return Coordinator.connect(
         CoordinatorConfig.builder(zooKeeper.connectString()).namespace(namespace).build());
   }
 
-  private static void addPipe(
+  static void addPipe(
       Coordinator coordinator, MariaDbServer server, BinlogPosition start, long serverId) {
     coordinator
         .pipes()
@@ -753,13 +832,13 @@ final class PipelineBenchCommand implements Callable<Integer> {
                 .build());
   }
 
-  private static Admin admin(KafkaBroker kafka) {
+  static Admin admin(KafkaBroker kafka) {
     return Admin.create(
         Map.<String, Object>of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
   }
 
-  private static void createTopics(
+  static void createTopics(
       KafkaBroker kafka, List<String> topics, int partitions, Map<String, String> configs)
       throws Exception {
     try (Admin admin = admin(kafka)) {
@@ -775,8 +854,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
   }
 
   /** Records per topic: the sum over its partitions of end offset minus start offset. */
-  private static Map<String, Long> recordCounts(KafkaBroker kafka, List<String> topics)
-      throws Exception {
+  static Map<String, Long> recordCounts(KafkaBroker kafka, List<String> topics) throws Exception {
     try (Admin admin = admin(kafka)) {
       Map<String, TopicDescription> described =
           admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS);
@@ -799,23 +877,26 @@ final class PipelineBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static void deleteTopics(KafkaBroker kafka, List<String> topics) throws Exception {
+  static void deleteTopics(KafkaBroker kafka, List<String> topics) throws Exception {
     try (Admin admin = admin(kafka)) {
       admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
     }
   }
 
-  private static Path jar() throws Exception {
+  static Path jar() throws Exception {
     return Path.of(
         PipelineBenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
-  private static String java() {
+  static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** One listener process: its log file, its peak RSS, and a clean stop by closing its input. */
-  private static final class ListenerProcess {
+  /**
+   * One child process (a listener, or a processor in {@code bench processing}): its log file, its
+   * peak RSS, and a clean stop by closing its input (listener) or by SIGTERM (processor).
+   */
+  static final class ListenerProcess {
     private final Process process;
     private final Path log;
     private final long startedNanos;
@@ -855,7 +936,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
     void checkAlive() {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "the listener process exited with "
+            "the child process exited with "
                 + process.exitValue()
                 + "; its log "
                 + log
@@ -871,6 +952,16 @@ final class PipelineBenchCommand implements Callable<Integer> {
       } catch (IOException e) {
         // it has exited already
       }
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor();
+      }
+      rss.stop();
+    }
+
+    /** Sends SIGTERM and waits for the exit; kills it after {@code timeout}. */
+    void terminate(Duration timeout) throws InterruptedException {
+      process.destroy();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         process.waitFor();

@@ -99,8 +99,23 @@ final class SteadyWriter {
     return orderId + '|' + status;
   }
 
+  /** Told of every row change right after its transaction committed, on the writer's thread. */
+  @FunctionalInterface
+  interface CommitListener {
+    /**
+     * @param key the change's {@link #changeKey}
+     * @param commitMicros when its {@code COMMIT} returned, microseconds since the epoch
+     */
+    void committed(String key, long commitMicros);
+  }
+
   /** Writes for {@code duration}; the interrupt status is kept and ends the run early. */
   Result run(Duration duration) throws SQLException {
+    return run(duration, (key, micros) -> {});
+  }
+
+  /** As {@link #run(Duration)}, telling {@code listener} of each change as it commits. */
+  Result run(Duration duration, CommitListener listener) throws SQLException {
     WorkExecutor executor = new WorkExecutor(connection);
     Map<String, Long> commits = new HashMap<>();
     long start = nanoTime.getAsLong();
@@ -125,6 +140,7 @@ final class SteadyWriter {
       long committed = micros(wallClock.instant());
       for (String key : keys) {
         commits.put(key, committed);
+        listener.committed(key, committed);
       }
       rows += transaction.rows();
       transactions++;
