@@ -186,12 +186,12 @@ class ProcessingEndToEndIT {
       try (simulator) {
         // chaos while traffic flows
         await().atMost(Duration.ofSeconds(60)).until(() -> committed(coordinator).isPresent());
-        pause(Duration.ofSeconds(6));
+        afterMoreOrders(simulator, 200);
         processor1.destroyForcibly(); // SIGKILL: its uncommitted batches go to the other member
         processor1.waitFor(10, TimeUnit.SECONDS);
         processes.add(start("processor-3", "processor", processorConfig));
 
-        pause(Duration.ofSeconds(6));
+        afterMoreOrders(simulator, 200);
         String owner = coordinator.pipes().status(PIPE).owner().orElseThrow();
         Process ownerProcess = processes.get(owner.equals("listener-1") ? 0 : 1);
         ownerProcess.destroyForcibly(); // SIGKILL of the pipe's owner: the other one takes over
@@ -209,7 +209,7 @@ class ProcessingEndToEndIT {
                 "listener",
                 listenerConfig(owner + "b", zk, kafka.bootstrapServers())));
 
-        pause(Duration.ofSeconds(5));
+        afterMoreOrders(simulator, 150);
         kafka.restart();
 
         assertThat(simulator.awaitTermination(Duration.ofMinutes(3))).isTrue();
@@ -379,9 +379,13 @@ class ProcessingEndToEndIT {
     }
   }
 
-  private static void pause(Duration duration) throws InterruptedException {
-    // traffic keeps flowing meanwhile; the chaos steps are spaced in time on purpose
-    Thread.sleep(duration.toMillis());
+  /** Waits until the simulator has placed {@code orders} more orders: chaos steps mid-stream. */
+  private static void afterMoreOrders(OrderSimulator simulator, long orders) {
+    long target = simulator.counts().total().created() + orders;
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .failFast(() -> simulator.failure().isPresent())
+        .until(() -> simulator.counts().total().created() >= target);
   }
 
   private Optional<PipePosition> committed(Coordinator coordinator) {

@@ -279,22 +279,16 @@ class OrderStoreIT {
   }
 
   private static <T> T retryUntilAvailable(java.util.function.Supplier<T> call) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        return call.get();
-      } catch (OrderSinkUnavailableException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
+    var result = new java.util.concurrent.atomic.AtomicReference<T>();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreException(OrderSinkUnavailableException.class)
+        .until(() -> {
+          result.set(call.get());
+          return true;
+        });
+    return result.get();
   }
 
   private static SinkResult applyInBatches(OrderStore store, List<OrderWrite> writes, int batch) {
