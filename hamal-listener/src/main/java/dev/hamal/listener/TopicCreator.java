@@ -23,6 +23,29 @@ import org.apache.kafka.common.errors.TopicExistsException;
 final class TopicCreator {
   private TopicCreator() {}
 
+  /**
+   * Waits until every partition of the new topics has a leader: an idempotent producer whose first
+   * batch meets a partition without one can lose its sequence and retry until its delivery timeout.
+   */
+  private static void awaitLeaders(Admin admin, List<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      boolean ready = true;
+      for (var description :
+          admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
+        ready &= description.partitions().stream().allMatch(p -> p.leader() != null);
+      }
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new PublishException("the partitions of " + topics + " got no leader in 60 s", null);
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
   static void ensure(
       String bootstrapServers,
       Map<String, Object> producerSettings,
@@ -47,6 +70,7 @@ final class TopicCreator {
         }
       }
       if (missing.isEmpty()) {
+        awaitLeaders(admin, List.copyOf(Set.copyOf(topics)));
         return;
       }
       for (var result : admin.createTopics(missing).values().entrySet()) {
@@ -58,6 +82,7 @@ final class TopicCreator {
           }
         }
       }
+      awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PublishException("interrupted while creating topics " + topics, e);

@@ -38,6 +38,22 @@ final class KafkaTopics {
           throw new DeadLetterException("cannot create topic " + topic, e.getCause());
         }
       }
+      // an idempotent producer whose first batch meets a partition without a leader can lose its
+      // sequence and retry until its delivery timeout: wait for the leaders
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(60, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .stream()
+          .allMatch(p -> p.leader() != null)) {
+        if (System.nanoTime() > deadline) {
+          throw new DeadLetterException("the partitions of " + topic + " got no leader in 60 s");
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DeadLetterException("interrupted while creating topic " + topic, e);

@@ -58,6 +58,17 @@ class ProcessorIT {
       if (!admin.listTopics().names().get().contains(topic)) {
         admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
       }
+      await() // a first batch sent to a partition without a leader can be lost by the producer
+          .atMost(Duration.ofSeconds(60))
+          .until(() ->
+              admin
+                  .describeTopics(List.of(topic))
+                  .allTopicNames()
+                  .get()
+                  .get(topic)
+                  .partitions()
+                  .stream()
+                  .allMatch(p -> p.leader() != null));
     }
     try (var producer =
         new KafkaProducer<byte[], byte[]>(
@@ -65,12 +76,18 @@ class ProcessorIT {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+      var sent = new java.util.ArrayList<java.util.concurrent.Future<?>>();
       for (OrderChange change : changes) {
-        producer.send(
-            new ProducerRecord<>(
-                topic, change.orderId().getBytes(StandardCharsets.UTF_8), CODEC.encode(change)));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topic,
+                    change.orderId().getBytes(StandardCharsets.UTF_8),
+                    CODEC.encode(change))));
       }
-      producer.flush();
+      for (var ack : sent) {
+        ack.get(); // a change the broker did not take fails the test here, not later
+      }
     }
   }
 
