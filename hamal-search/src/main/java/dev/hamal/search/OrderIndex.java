@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.hamal.order.OrderChangeCodec;
 import dev.hamal.order.OrderCodecException;
 import dev.hamal.order.OrderLookup;
+import dev.hamal.order.OrderPage;
+import dev.hamal.order.OrderQuery;
+import dev.hamal.order.OrderSearch;
 import dev.hamal.order.OrderSink;
 import dev.hamal.order.OrderSinkUnavailableException;
 import dev.hamal.order.OrderVersion;
@@ -32,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.apache.hc.client5.http.auth.AuthScope;
@@ -44,8 +48,15 @@ import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.SortOptions;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch._types.aggregations.Aggregate;
+import org.opensearch.client.opensearch._types.aggregations.Aggregation;
+import org.opensearch.client.opensearch._types.aggregations.CalendarInterval;
+import org.opensearch.client.opensearch._types.aggregations.DateHistogramBucket;
+import org.opensearch.client.opensearch._types.aggregations.StringTermsAggregate;
+import org.opensearch.client.opensearch._types.aggregations.StringTermsBucket;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.BulkResponse;
 import org.opensearch.client.opensearch.core.SearchResponse;
@@ -60,9 +71,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The search index: an {@link OrderSink} and {@link OrderLookup} over OpenSearch (or any cluster
- * speaking its REST API), through the OpenSearch Java client. {@code docs/search-index.md}
- * describes the layout for operators.
+ * The search index: an {@link OrderSink}, {@link OrderLookup} and {@link OrderSearch} over
+ * OpenSearch (or any cluster speaking its REST API), through the OpenSearch Java client, with
+ * aggregated analytics ({@link #analyze}). {@code docs/search-index.md} describes the layout for
+ * operators.
  *
  * <p><b>Layout.</b> One index per month of order creation ({@code hamal-orders-2025.06}, UTC),
  * created on first write from the composable index template {@code hamal-orders} that {@link #open}
@@ -91,6 +103,13 @@ import org.slf4j.LoggerFactory;
  * default, left as is). It does not refresh: writes become visible to {@link #findAll}, {@link
  * #scan} and searches within the refresh interval ({@link OrderIndexConfig#refreshInterval()}).
  *
+ * <p><b>Searching.</b> {@link #search} and {@link #analyze} filter in filter context (no scoring;
+ * the product-name match excepted) and never see tombstones ({@code state} DELETED). Searches sort
+ * by {@code times.createdAt} (to the nanosecond) and {@code orderId}, both descending, the total
+ * order {@link dev.hamal.order.SortKey#ORDER}, and page with {@code search_after}: a page read
+ * after concurrent writes neither repeats nor skips an order present throughout. An analytics
+ * answer is bounded by {@link OrderAnalyticsQuery#MAX_BUCKETS} buckets.
+ *
  * <p><b>Failure.</b> Per operation: 409 is stale; 400 (the document does not fit the mapping) is a
  * rejection with the server's reason; anything else (429, 5xx, a blocked index) fails the whole
  * batch with {@link OrderSinkUnavailableException}, as do connection failures and timeouts. The
@@ -99,13 +118,26 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threading.</b> Thread-safe: the client and its connection pool may be shared by threads;
  * every method call is independent.
  */
-public final class OrderIndex implements OrderSink, OrderLookup {
+public final class OrderIndex implements OrderSink, OrderLookup, OrderSearch {
 
   /** Page size of {@link #scan} and chunk size of {@link #findAll}. */
   static final int PAGE = 1_000;
 
   private static final Logger log = LoggerFactory.getLogger(OrderIndex.class);
   private static final String TEMPLATE = "/dev/hamal/search/index-template.json";
+
+  /** The sort of {@link #scan}, {@link #findAll} and {@link #findByProductName}. */
+  private static final List<SortOptions> BY_ORDER_ID =
+      List.of(SortOptions.of(o -> o.field(f -> f.field("orderId").order(SortOrder.Asc))));
+
+  // names of the aggregations of analyze
+  private static final String GROUPS = "groups";
+  private static final String HISTOGRAM = "histogram";
+  private static final String TOTAL = "total";
+  private static final String PAID = "paid";
+
+  /** Sums below this are exact: OpenSearch sums in doubles. */
+  private static final double EXACT_SUM = 0x1p53;
 
   private final OrderIndexConfig config;
   private final MonthlyIndices indices;
@@ -387,6 +419,154 @@ public final class OrderIndex implements OrderSink, OrderLookup {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>One search request on the alias for {@code limit + 1} hits sorted by {@code times.createdAt}
+   * (nanoseconds) and {@code orderId}, both descending, continuing with {@code search_after} from
+   * {@link OrderQuery#after()}. The product text is a full-text {@code match} on the {@code
+   * cjk}-analysed product name with operator AND (every word, every bigram of a Chinese word, must
+   * occur); a blank text filters nothing. Near-real-time like {@link #findAll}.
+   */
+  @Override
+  public OrderPage search(OrderQuery query) {
+    Objects.requireNonNull(query, "query");
+    List<FieldValue> after = List.of();
+    if (query.after().isPresent()) {
+      Optional<List<FieldValue>> position = SearchRequests.searchAfter(query.after().get());
+      if (position.isEmpty()) {
+        return new OrderPage(List.of(), Optional.empty());
+      }
+      after = position.get();
+    }
+    Page page =
+        search(SearchRequests.filter(query), query.limit() + 1, SearchRequests.RESULT_ORDER, after);
+    return OrderPage.of(page.orders, query.limit());
+  }
+
+  /**
+   * Counts orders and sums their total and paid amounts per interval (and group) of {@code query},
+   * in one aggregation request: a {@code date_histogram} on {@code times.createdAt} with the
+   * query's calendar interval and time zone, under a {@code terms} aggregation on the group's field
+   * when grouped, with {@code sum} aggregations inside. Deleted orders are not counted.
+   * Near-real-time like {@link #findAll}.
+   *
+   * @throws IllegalArgumentException when grouped by every business line and more lines have orders
+   *     in the range than {@link OrderAnalyticsQuery#MAX_BUCKETS} buckets allow
+   * @throws OrderSinkUnavailableException when the cluster cannot be reached or fails the request
+   */
+  public OrderAnalytics analyze(OrderAnalyticsQuery query) {
+    Objects.requireNonNull(query, "query");
+    int intervals = query.intervals();
+    String groupField =
+        switch (query.groupBy()) {
+          case NONE -> "";
+          case BUSINESS_LINE -> SearchRequests.BUSINESS_LINE;
+          case STATUS -> SearchRequests.STATUS;
+        };
+    // groups the answer may hold: known, or as many as the bucket limit leaves room for
+    int groups =
+        query.knownGroups().orElse(Math.max(1, OrderAnalyticsQuery.MAX_BUCKETS / intervals));
+    Aggregation histogram =
+        Aggregation.of(a ->
+            a.dateHistogram(h ->
+                    h.field(SearchRequests.CREATED_AT)
+                        .calendarInterval(
+                            query.interval() == OrderAnalyticsQuery.Interval.HOUR
+                                ? CalendarInterval.Hour
+                                : CalendarInterval.Day)
+                        .timeZone(query.zone().getId())
+                        .minDocCount(1))
+                .aggregations(TOTAL, s -> s.sum(m -> m.field(SearchRequests.TOTAL_AMOUNT)))
+                .aggregations(PAID, s -> s.sum(m -> m.field(SearchRequests.PAID_AMOUNT))));
+    Aggregation top =
+        groupField.isEmpty()
+            ? histogram
+            : Aggregation.of(a ->
+                a.terms(t -> t.field(groupField).size(groups)).aggregations(HISTOGRAM, histogram));
+    SearchResponse<Void> response;
+    try {
+      response =
+          client.search(
+              s ->
+                  s.index(indices.alias())
+                      .ignoreUnavailable(true)
+                      .allowNoIndices(true)
+                      .size(0)
+                      .trackTotalHits(t -> t.enabled(false))
+                      .query(SearchRequests.filter(query))
+                      .aggregations(groupField.isEmpty() ? HISTOGRAM : GROUPS, top),
+              Void.class);
+    } catch (IOException | OpenSearchException e) {
+      throw unavailable(e);
+    }
+    List<OrderAnalytics.Bucket> buckets = new ArrayList<>();
+    Map<String, Aggregate> aggregations = response.aggregations();
+    if (groupField.isEmpty()) {
+      histogram(aggregate(aggregations, HISTOGRAM), "", buckets);
+    } else {
+      StringTermsAggregate terms = aggregate(aggregations, GROUPS).sterms();
+      if (terms.sumOtherDocCount() != null && terms.sumOtherDocCount() > 0) {
+        if (query.knownGroups().isPresent()) {
+          throw new IllegalStateException(
+              "the search index answered more than the " + groups + " possible groups");
+        }
+        throw new IllegalArgumentException(
+            "more than "
+                + groups
+                + " business lines have orders in the range, so the answer would have more than "
+                + OrderAnalyticsQuery.MAX_BUCKETS
+                + " buckets ("
+                + intervals
+                + " intervals per line): name the lines, shorten the range or widen the interval");
+      }
+      for (StringTermsBucket group : terms.buckets().array()) {
+        histogram(aggregate(group.aggregations(), HISTOGRAM), group.key(), buckets);
+      }
+    }
+    return OrderAnalytics.of(buckets);
+  }
+
+  private static Aggregate aggregate(Map<String, Aggregate> aggregations, String name) {
+    Aggregate aggregate = aggregations.get(name);
+    if (aggregate == null) {
+      throw new IllegalStateException("the search index answered without the aggregation " + name);
+    }
+    return aggregate;
+  }
+
+  private static void histogram(
+      Aggregate aggregate, String group, List<OrderAnalytics.Bucket> buckets) {
+    for (DateHistogramBucket bucket : aggregate.dateHistogram().buckets().array()) {
+      if (bucket.docCount() == 0) {
+        continue;
+      }
+      Instant start = Instant.ofEpochMilli(bucket.key());
+      buckets.add(
+          new OrderAnalytics.Bucket(
+              start,
+              group,
+              bucket.docCount(),
+              sum(aggregate(bucket.aggregations(), TOTAL), start, group),
+              sum(aggregate(bucket.aggregations(), PAID), start, group)));
+    }
+  }
+
+  private static long sum(Aggregate aggregate, Instant start, String group) {
+    Double value = aggregate.sum().value();
+    double sum = value == null ? 0 : value;
+    if (!(sum >= 0 && sum < EXACT_SUM) || sum != Math.rint(sum)) {
+      throw new IllegalStateException(
+          "the sum of amounts of the bucket "
+              + start
+              + (group.isEmpty() ? "" : " " + group)
+              + " is "
+              + sum
+              + ", not an exact whole number of minor units (at most 2^53)");
+    }
+    return (long) sum;
+  }
+
+  /**
    * Makes every write so far visible to searches now instead of within the refresh interval. For
    * tests and tools; the write path never calls it.
    *
@@ -402,7 +582,16 @@ public final class OrderIndex implements OrderSink, OrderLookup {
 
   private record Page(List<StoredOrder> orders, List<FieldValue> lastSort) {}
 
+  private OrderSinkUnavailableException unavailable(Exception e) {
+    return new OrderSinkUnavailableException(
+        "cannot search " + indices.alias() + " at " + config.hosts() + ": " + e, e);
+  }
+
   private Page search(Query query, int size, List<FieldValue> after) {
+    return search(query, size, BY_ORDER_ID, after);
+  }
+
+  private Page search(Query query, int size, List<SortOptions> sort, List<FieldValue> after) {
     SearchResponse<ObjectNode> response;
     try {
       response =
@@ -414,7 +603,7 @@ public final class OrderIndex implements OrderSink, OrderLookup {
                     .size(size)
                     .trackTotalHits(t -> t.enabled(false))
                     .query(query)
-                    .sort(o -> o.field(f -> f.field("orderId").order(SortOrder.Asc)));
+                    .sort(sort);
                 if (!after.isEmpty()) {
                   s.searchAfter(after);
                 }
@@ -422,8 +611,7 @@ public final class OrderIndex implements OrderSink, OrderLookup {
               },
               ObjectNode.class);
     } catch (IOException | OpenSearchException e) {
-      throw new OrderSinkUnavailableException(
-          "cannot search " + indices.alias() + " at " + config.hosts() + ": " + e, e);
+      throw unavailable(e);
     }
     List<StoredOrder> orders = new ArrayList<>(response.hits().hits().size());
     List<FieldValue> last = List.of();
