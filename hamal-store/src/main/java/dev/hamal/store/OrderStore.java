@@ -88,10 +88,21 @@ import org.slf4j.LoggerFactory;
  * OrderSinkUnavailableException} for any SQL failure and {@link OrderStoreException} for a record
  * that cannot be decoded.
  *
+ * <p><b>Searching.</b> {@link #search} sends every shard the query's filters over the typed columns
+ * ({@link SearchStatement}: a superset of the query, newest first, {@code LIMIT limit + 1}, keyset
+ * continuation on {@code (created_at, order_id)}), checks each decoded order exactly against the
+ * query and its position, and merges the shards' lists by {@link SortKey#ORDER}. Several lines (or
+ * a line's several statuses) are read one statement each, so every statement reads one index in its
+ * order instead of sorting. A statement runs at most {@code store.search-timeout}; running out,
+ * like any SQL failure, is {@link OrderSinkUnavailableException}: a search never answers with some
+ * shards missing.
+ *
  * <p><b>Threading.</b> Thread-safe: every call borrows its own connections from the pools, so
  * several processor threads may share one store. The shards of one batch are written concurrently,
- * each on a virtual thread of its own (one connection per shard and batch); a batch of one shard
- * runs on the calling thread.
+ * and the shards of one search are searched concurrently, each on a virtual thread of its own (one
+ * connection per shard and call, so a shard's pool bounds the statements it runs at once, and a
+ * call waits at most {@code store.connection-timeout} for a connection); a call that touches one
+ * shard runs on the calling thread.
  */
 public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
   /**

@@ -35,10 +35,12 @@ import java.util.Set;
  *       variants, which the check then drops).
  *   <li>Continuation after a {@link SortKey} {@code (t, id)}: {@code (created_at < ? OR (created_at
  *       = ? AND order_id < ?))} with {@code t} when {@code t} is a whole microsecond (every order a
- *       MySQL source produces), else {@code created_at <= floor(t)}. The expanded {@code OR} form
- *       is the one MariaDB turns into an index range ({@code created_at <= ?}) on every index that
- *       ends in {@code created_at} (plus the primary key, implicit in InnoDB); a row constructor
- *       {@code (created_at, order_id) < (?, ?)} is not used for a range (see docs/order-store.md).
+ *       MySQL source produces), else {@code created_at <= floor(t)}. MariaDB 11.4 turns the
+ *       expanded {@code OR} into an index range that starts exactly at {@code (t, id)} on every
+ *       index ending in {@code created_at} (InnoDB appends the primary key {@code order_id}), so a
+ *       continuation reads only the rows it returns; a row constructor {@code (created_at,
+ *       order_id) < (?, ?)} bounds the range on the leading columns only and reads every newer row
+ *       first (measured in {@code OrderStoreSearchPlanIT}; see docs/order-store.md).
  *   <li>Continuation after a stored row (the caller reading on): the same expanded form with the
  *       row's stored {@code (created_at, order_id)}, exact in the statement's own order.
  *   <li>{@code state <> 'DELETED'} always.
