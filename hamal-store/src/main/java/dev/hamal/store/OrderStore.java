@@ -4,10 +4,14 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hamal.order.OrderChangeCodec;
 import dev.hamal.order.OrderLookup;
+import dev.hamal.order.OrderPage;
+import dev.hamal.order.OrderQuery;
+import dev.hamal.order.OrderSearch;
 import dev.hamal.order.OrderSink;
 import dev.hamal.order.OrderSinkUnavailableException;
 import dev.hamal.order.OrderWrite;
 import dev.hamal.order.SinkResult;
+import dev.hamal.order.SortKey;
 import dev.hamal.order.StoredOrder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -18,11 +22,14 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,12 +88,23 @@ import org.slf4j.LoggerFactory;
  * OrderSinkUnavailableException} for any SQL failure and {@link OrderStoreException} for a record
  * that cannot be decoded.
  *
+ * <p><b>Searching.</b> {@link #search} sends every shard the query's filters over the typed columns
+ * ({@link SearchStatement}: a superset of the query, newest first, {@code LIMIT limit + 1}, keyset
+ * continuation on {@code (created_at, order_id)}), checks each decoded order exactly against the
+ * query and its position, and merges the shards' lists by {@link SortKey#ORDER}. Several lines (or
+ * a line's several statuses) are read one statement each, so every statement reads one index in its
+ * order instead of sorting. A statement runs at most {@code store.search-timeout}; running out,
+ * like any SQL failure, is {@link OrderSinkUnavailableException}: a search never answers with some
+ * shards missing.
+ *
  * <p><b>Threading.</b> Thread-safe: every call borrows its own connections from the pools, so
  * several processor threads may share one store. The shards of one batch are written concurrently,
- * each on a virtual thread of its own (one connection per shard and batch); a batch of one shard
- * runs on the calling thread.
+ * and the shards of one search are searched concurrently, each on a virtual thread of its own (one
+ * connection per shard and call, so a shard's pool bounds the statements it runs at once, and a
+ * call waits at most {@code store.connection-timeout} for a connection); a call that touches one
+ * shard runs on the calling thread.
  */
-public final class OrderStore implements OrderSink, OrderLookup {
+public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
   /**
    * Most bytes of documents one upsert statement carries, well below {@code max_allowed_packet}.
    */
@@ -108,6 +126,10 @@ public final class OrderStore implements OrderSink, OrderLookup {
   static final String SESSION_SQL =
       "SET time_zone = '+00:00', sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
           + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+
+  /** Search results' order: {@link SortKey#ORDER} of the records' orders. */
+  private static final Comparator<StoredOrder> BY_SORT_KEY =
+      Comparator.comparing(o -> SortKey.of(o.order()), SortKey.ORDER);
 
   private static final Logger log = LoggerFactory.getLogger(OrderStore.class);
 
@@ -278,49 +300,11 @@ public final class OrderStore implements OrderSink, OrderLookup {
    * thrown with the others suppressed.
    */
   private static void runAll(List<ShardWrite> work) {
-    if (work.isEmpty()) {
-      return;
+    List<Callable<ShardWrite>> tasks = new ArrayList<>(work.size());
+    for (ShardWrite shard : work) {
+      tasks.add(shard::run);
     }
-    if (work.size() == 1) {
-      work.get(0).run();
-      return;
-    }
-    List<Future<ShardWrite>> running = new ArrayList<>(work.size());
-    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (ShardWrite shard : work) {
-        running.add(threads.submit(shard::run));
-      }
-      RuntimeException failure = null;
-      boolean interrupted = false;
-      for (Future<ShardWrite> future : running) {
-        try {
-          while (true) {
-            try {
-              future.get();
-              break;
-            } catch (InterruptedException e) {
-              interrupted = true; // finish waiting: a shard's transaction must end before we return
-            }
-          }
-        } catch (ExecutionException e) {
-          RuntimeException cause =
-              e.getCause() instanceof RuntimeException r
-                  ? r
-                  : new OrderStoreException("order store shard write failed", e.getCause());
-          if (failure == null) {
-            failure = cause;
-          } else {
-            failure.addSuppressed(cause);
-          }
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      if (failure != null) {
-        throw failure;
-      }
-    }
+    callAll(tasks);
   }
 
   /** One shard's part of a batch: one transaction. Not thread-safe; used once. */
@@ -616,6 +600,186 @@ public final class OrderStore implements OrderSink, OrderLookup {
         }
       }
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Every shard answers the same statement ({@link SearchStatement}: the query's filters over
+   * the typed columns, {@code state <> 'DELETED'}, {@code ORDER BY created_at DESC, order_id DESC
+   * LIMIT limit + 1}); each decoded order is checked exactly with {@link OrderQuery#matches} and
+   * {@link SortKey#precedes}, and a shard whose rows were dropped by that check reads on until it
+   * has {@code limit + 1} orders or none are left. The shards' lists are merged by {@link
+   * SortKey#ORDER} and cut by {@link OrderPage#of}. Several shards are searched concurrently, one
+   * virtual thread and one connection each; every statement runs under {@code
+   * store.search-timeout}.
+   *
+   * <p>The order is exactly {@link SortKey#ORDER} for orders created at a whole microsecond (all a
+   * MySQL source can hold); the store keeps creation times to the microsecond, so orders created
+   * within the same microsecond that differ below it (only possible for orders built by hand) are
+   * ordered by id among themselves when a page ends among them.
+   *
+   * @throws OrderSinkUnavailableException when a shard cannot be reached, refuses the statement or
+   *     does not answer within {@code store.search-timeout}
+   * @throws OrderStoreException when a stored order cannot be decoded
+   */
+  @Override
+  public OrderPage search(OrderQuery query) {
+    return search(query, shards.size() > 1);
+  }
+
+  /** {@link #search(OrderQuery)}, with the shards searched concurrently or one after the other. */
+  OrderPage search(OrderQuery query, boolean concurrently) {
+    Objects.requireNonNull(query, "query");
+    List<Callable<List<StoredOrder>>> work = new ArrayList<>(shards.size());
+    for (int i = 0; i < shards.size(); i++) {
+      int shard = i;
+      work.add(() -> searchShard(shard, query));
+    }
+    List<StoredOrder> merged = new ArrayList<>();
+    for (List<StoredOrder> found : concurrently ? callAll(work) : callEach(work)) {
+      merged.addAll(found);
+    }
+    merged.sort(BY_SORT_KEY);
+    return OrderPage.of(merged, query.limit());
+  }
+
+  /**
+   * Up to {@code limit + 1} orders of one shard matching {@code query}, sorted: each of the query's
+   * {@link SearchStatement#branches} read in turn on one connection, then merged.
+   */
+  private List<StoredOrder> searchShard(int shard, OrderQuery query) {
+    int wanted = query.limit() + 1;
+    List<StoredOrder> found = new ArrayList<>();
+    try (Connection c = shards.get(shard).getConnection()) {
+      try {
+        for (OrderQuery branch : SearchStatement.branches(query)) {
+          found.addAll(searchBranch(c, branch, wanted));
+        }
+        c.rollback(); // ends the read-only transaction
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      if (SqlErrors.isTimeout(e)) {
+        throw new OrderSinkUnavailableException(
+            "order store: search on shard "
+                + shard
+                + " ran longer than store.search-timeout ("
+                + config.searchTimeout().toSeconds()
+                + " s): "
+                + SqlErrors.describe(e),
+            e);
+      }
+      throw unavailable("search", shard, e);
+    }
+    found.sort(BY_SORT_KEY);
+    return found.size() > wanted ? List.copyOf(found.subList(0, wanted)) : found;
+  }
+
+  /**
+   * Up to {@code wanted} orders matching {@code query} exactly: reads {@code wanted} rows at a time
+   * until that many passed the exact check or the rows ran out.
+   */
+  private List<StoredOrder> searchBranch(Connection c, OrderQuery query, int wanted)
+      throws SQLException {
+    List<StoredOrder> found = new ArrayList<>(wanted);
+    Optional<SearchStatement.Position> position = Optional.empty();
+    int read = wanted;
+    while (found.size() < wanted && read == wanted) {
+      SearchStatement statement = SearchStatement.of(query, position, wanted);
+      read = 0;
+      try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+        ps.setQueryTimeout((int) config.searchTimeout().toSeconds());
+        statement.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            read++;
+            StoredOrder order = rows.read(rs);
+            position =
+                Optional.of(
+                    new SearchStatement.Position(
+                        rs.getObject(SearchStatement.CREATED_AT_COLUMN, LocalDateTime.class),
+                        rs.getString(1)));
+            if (accepts(query, order)) {
+              found.add(order);
+            }
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static boolean accepts(OrderQuery query, StoredOrder order) {
+    return order.state() != StoredOrder.State.DELETED
+        && query.matches(order.order())
+        && query.after().map(after -> after.precedes(order.order())).orElse(true);
+  }
+
+  /** Runs the tasks one after the other on the calling thread. */
+  private static <T> List<T> callEach(List<Callable<T>> tasks) {
+    List<T> results = new ArrayList<>(tasks.size());
+    for (Callable<T> task : tasks) {
+      try {
+        results.add(task.call());
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new OrderStoreException("order store shard task failed", e);
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Runs the tasks concurrently, one virtual thread each, and waits for all (an interrupt is kept
+   * for the caller, not acted on: every task ends its transaction before this returns); the first
+   * failure is thrown with the others suppressed.
+   */
+  private static <T> List<T> callAll(List<Callable<T>> tasks) {
+    if (tasks.size() <= 1) {
+      return callEach(tasks);
+    }
+    List<Future<T>> running = new ArrayList<>(tasks.size());
+    List<T> results = new ArrayList<>(tasks.size());
+    RuntimeException failure = null;
+    boolean interrupted = false;
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Callable<T> task : tasks) {
+        running.add(threads.submit(task));
+      }
+      for (Future<T> future : running) {
+        try {
+          while (true) {
+            try {
+              results.add(future.get());
+              break;
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+        } catch (ExecutionException e) {
+          RuntimeException cause =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new OrderStoreException("order store shard task failed", e.getCause());
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return results;
   }
 
   private OrderSinkUnavailableException unavailable(String what, int shard, SQLException e) {

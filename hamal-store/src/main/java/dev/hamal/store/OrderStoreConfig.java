@@ -25,6 +25,9 @@ import java.util.Objects;
  *       before the connection counts as lost, 1 s..1 h</td></tr>
  *   <tr><td>{@code store.batch-size}</td><td>500</td><td>rows per multi-row statement (upserts
  *       and {@code IN} look-ups) and per page of a scan, 1..5000</td></tr>
+ *   <tr><td>{@code store.search-timeout}</td><td>5 s</td><td>longest a search statement may run on
+ *       a shard ({@link java.sql.Statement#setQueryTimeout}, so whole seconds), 1 s..10 min; a
+ *       search that runs out fails as unavailable</td></tr>
  *   <tr><td>{@code store.migrate}</td><td>true</td><td>run the schema migrations on every shard
  *       when the store opens</td></tr>
  * </table>
@@ -39,6 +42,7 @@ public final class OrderStoreConfig {
   private final Duration connectionTimeout;
   private final Duration socketTimeout;
   private final int batchSize;
+  private final Duration searchTimeout;
   private final boolean migrate;
 
   private OrderStoreConfig(Builder b) {
@@ -71,6 +75,12 @@ public final class OrderStoreConfig {
     if (b.batchSize < 1 || b.batchSize > 5000) {
       throw new IllegalArgumentException("store.batch-size must be 1..5000, was " + b.batchSize);
     }
+    within("store.search-timeout", b.searchTimeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
+    if (b.searchTimeout.getNano() != 0) {
+      throw new IllegalArgumentException(
+          "store.search-timeout must be whole seconds (a JDBC query timeout), was "
+              + b.searchTimeout);
+    }
     this.shards = List.copyOf(b.shards);
     this.user = b.user;
     this.password = b.password;
@@ -78,6 +88,7 @@ public final class OrderStoreConfig {
     this.connectionTimeout = b.connectionTimeout;
     this.socketTimeout = b.socketTimeout;
     this.batchSize = b.batchSize;
+    this.searchTimeout = b.searchTimeout;
     this.migrate = b.migrate;
   }
 
@@ -133,6 +144,11 @@ public final class OrderStoreConfig {
     return batchSize;
   }
 
+  /** Longest a search statement may run on one shard (whole seconds). */
+  public Duration searchTimeout() {
+    return searchTimeout;
+  }
+
   /** Whether opening the store migrates the schema. */
   public boolean migrate() {
     return migrate;
@@ -154,6 +170,8 @@ public final class OrderStoreConfig {
         + socketTimeout
         + ", store.batch-size="
         + batchSize
+        + ", store.search-timeout="
+        + searchTimeout
         + ", store.migrate="
         + migrate
         + "]";
@@ -176,6 +194,7 @@ public final class OrderStoreConfig {
     private Duration connectionTimeout = Duration.ofSeconds(5);
     private Duration socketTimeout = Duration.ofSeconds(30);
     private int batchSize = 500;
+    private Duration searchTimeout = Duration.ofSeconds(5);
     private boolean migrate = true;
 
     private Builder(List<String> shards, String user) {
@@ -210,6 +229,12 @@ public final class OrderStoreConfig {
     /** Sets {@code store.batch-size}. */
     public Builder batchSize(int value) {
       batchSize = value;
+      return this;
+    }
+
+    /** Sets {@code store.search-timeout}. */
+    public Builder searchTimeout(Duration value) {
+      searchTimeout = value;
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.hamal.store;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 
@@ -55,6 +56,14 @@ final class SqlErrors {
       return true;
     }
     return UNAVAILABLE_CODES.contains(e.getErrorCode());
+  }
+
+  /**
+   * Whether the statement ran out of time: a JDBC query timeout ({@link SQLTimeoutException}),
+   * MariaDB's {@code max_statement_time} (1969) or MySQL's {@code max_execution_time} (3024).
+   */
+  static boolean isTimeout(SQLException e) {
+    return e instanceof SQLTimeoutException || e.getErrorCode() == 1969 || e.getErrorCode() == 3024;
   }
 
   /** Whether the server rolled the transaction back to break a deadlock (1213, SQLState 40001). */

@@ -19,6 +19,28 @@ class OrderStoreConfigTest {
     assertThat(config.connectionTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.socketTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.migrate()).isTrue();
+    assertThat(config.searchTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void shouldTakeOnlyWholeSecondsFromOneSecondToTenMinutesAsSearchTimeout() {
+    assertThat(
+            OrderStoreConfig.builder(URL, "u")
+                .searchTimeout(Duration.ofMinutes(10))
+                .build()
+                .searchTimeout())
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThat(OrderStoreConfig.builder(URL, "u").build().toString())
+        .contains("store.search-timeout=PT5S");
+    for (Duration bad :
+        new Duration[] {
+          Duration.ZERO, Duration.ofMillis(1500), Duration.ofMinutes(10).plusSeconds(1), null
+        }) {
+      assertThatThrownBy(() -> OrderStoreConfig.builder(URL, "u").searchTimeout(bad).build())
+          .as("%s", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("store.search-timeout");
+    }
   }
 
   @Test
