@@ -223,8 +223,6 @@ final class TemplateFunctions {
     ZoneId zoneId = zone(zone);
     try {
       return FORMATTERS.get(pattern).format(instant.atZone(zoneId));
-    } catch (TemplateFunctionException e) {
-      throw e;
     } catch (DateTimeException e) {
       throw new TemplateFunctionException(
           "$formatTime: pattern \""
