@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       CatchupCommand.class,
       DlqCommand.class,
       ReconcileCommand.class,
-      ProcessorCommand.class
+      ProcessorCommand.class,
+      GatewayCommand.class
     })
 public final class Main implements Runnable {
   private Main() {}

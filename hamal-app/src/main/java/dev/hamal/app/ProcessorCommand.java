@@ -140,67 +140,72 @@ final class ProcessorCommand implements Callable<Integer> {
       Map<String, String> environment,
       Optional<MeterRegistry> registry,
       Deque<AutoCloseable> resources) {
+    return openSinks(
+        settings.store(), settings.index(), settings.cache(), environment, registry, resources);
+  }
+
+  /** Opens the given stores, each pushed on {@code resources} to be closed by the caller. */
+  static List<OrderSink> openSinks(
+      Optional<ProcessorSettings.Store> storeSettings,
+      Optional<ProcessorSettings.Index> indexSettings,
+      Optional<ProcessorSettings.Cache> cacheSettings,
+      Map<String, String> environment,
+      Optional<MeterRegistry> registry,
+      Deque<AutoCloseable> resources) {
     List<OrderSink> sinks = new ArrayList<>();
-    settings
-        .store()
-        .ifPresent(s -> {
-          OrderStoreConfig.Builder b =
-              OrderStoreConfig.builder(s.shards(), s.user())
-                  .poolSize(s.poolSize())
-                  .batchSize(s.batchSize());
-          s.passwordRef().ifPresent(ref -> b.password(ProcessorSettings.resolve(ref, environment)));
-          OrderStore store = OrderStore.open(b.build());
-          resources.push(store);
-          sinks.add(store);
-        });
-    settings
-        .index()
-        .ifPresent(s -> {
-          OrderIndexConfig.Builder b =
-              OrderIndexConfig.builder(s.hosts())
-                  .indexPrefix(s.indexPrefix())
-                  .shards(s.shards())
-                  .replicas(s.replicas())
-                  .refreshInterval(s.refreshInterval());
-          if (s.username().isPresent()) {
-            b.credentials(
-                s.username().get(),
-                s.passwordRef().map(ref -> ProcessorSettings.resolve(ref, environment)).orElse(""));
-          }
-          OrderIndex index = OrderIndex.open(b.build());
-          resources.push(index);
-          sinks.add(index);
-        });
-    settings
-        .cache()
-        .ifPresent(s -> {
-          String uri = s.redis();
-          if (s.passwordRef().isPresent()) {
-            String password = ProcessorSettings.resolve(s.passwordRef().get(), environment);
-            uri =
-                uri.replaceFirst(
-                    "^redis://",
-                    "redis://"
-                        + java.net.URLEncoder.encode(
-                            password, java.nio.charset.StandardCharsets.UTF_8)
-                        + "@");
-          }
-          OrderCacheConfig cacheConfig =
-              OrderCacheConfig.builder(uri)
-                  .keyPrefix(s.keyPrefix())
-                  .invalidationChannel(s.keyPrefix() + "invalidate")
-                  .liveTtl(s.liveTtl())
-                  .tombstoneTtl(s.tombstoneTtl())
-                  .nearCacheMaxSize(s.nearCacheSize())
-                  .nearCacheTtl(s.nearCacheTtl())
-                  .build();
-          OrderCache cache =
-              registry.isPresent()
-                  ? OrderCache.connect(cacheConfig, registry.get())
-                  : OrderCache.connect(cacheConfig);
-          resources.push(cache);
-          sinks.add(cache);
-        });
+    storeSettings.ifPresent(s -> {
+      OrderStoreConfig.Builder b =
+          OrderStoreConfig.builder(s.shards(), s.user())
+              .poolSize(s.poolSize())
+              .batchSize(s.batchSize());
+      s.passwordRef().ifPresent(ref -> b.password(ProcessorSettings.resolve(ref, environment)));
+      OrderStore store = OrderStore.open(b.build());
+      resources.push(store);
+      sinks.add(store);
+    });
+    indexSettings.ifPresent(s -> {
+      OrderIndexConfig.Builder b =
+          OrderIndexConfig.builder(s.hosts())
+              .indexPrefix(s.indexPrefix())
+              .shards(s.shards())
+              .replicas(s.replicas())
+              .refreshInterval(s.refreshInterval());
+      if (s.username().isPresent()) {
+        b.credentials(
+            s.username().get(),
+            s.passwordRef().map(ref -> ProcessorSettings.resolve(ref, environment)).orElse(""));
+      }
+      OrderIndex index = OrderIndex.open(b.build());
+      resources.push(index);
+      sinks.add(index);
+    });
+    cacheSettings.ifPresent(s -> {
+      String uri = s.redis();
+      if (s.passwordRef().isPresent()) {
+        String password = ProcessorSettings.resolve(s.passwordRef().get(), environment);
+        uri =
+            uri.replaceFirst(
+                "^redis://",
+                "redis://"
+                    + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
+                    + "@");
+      }
+      OrderCacheConfig cacheConfig =
+          OrderCacheConfig.builder(uri)
+              .keyPrefix(s.keyPrefix())
+              .invalidationChannel(s.keyPrefix() + "invalidate")
+              .liveTtl(s.liveTtl())
+              .tombstoneTtl(s.tombstoneTtl())
+              .nearCacheMaxSize(s.nearCacheSize())
+              .nearCacheTtl(s.nearCacheTtl())
+              .build();
+      OrderCache cache =
+          registry.isPresent()
+              ? OrderCache.connect(cacheConfig, registry.get())
+              : OrderCache.connect(cacheConfig);
+      resources.push(cache);
+      sinks.add(cache);
+    });
     return sinks;
   }
 

@@ -61,13 +61,15 @@ record ProcessorSettings(
    * @param passwordRef where the password is read
    * @param poolSize connections per shard
    * @param batchSize rows per multi-row statement
+   * @param searchTimeout how long one search statement may run (the gateway's store level)
    */
   record Store(
       List<String> shards,
       String user,
       Optional<String> passwordRef,
       int poolSize,
-      int batchSize) {}
+      int batchSize,
+      Duration searchTimeout) {}
 
   /**
    * The search index section.
@@ -190,67 +192,9 @@ record ProcessorSettings(
     Duration retryMax = r.duration("retry.max", "10s", Duration.ofMillis(1), Duration.ofHours(1));
     int rejectedAttempts = r.integer("rejected-attempts", 2, 1, 10);
 
-    Optional<Store> store = Optional.empty();
-    if (enabled(r, "store")) {
-      Optional<String> shards =
-          r.required("store.shards", "JDBC URLs separated by commas, one per shard");
-      String user = r.text("store.user", "hamal", "a user name", s -> !s.isBlank());
-      Optional<String> password = passwordRef(r, "store.password");
-      int pool = r.integer("store.pool-size", 8, 1, 256);
-      int batch = r.integer("store.batch-size", 1000, 1, 10_000);
-      store = shards.map(s -> new Store(split(s), user, password, pool, batch));
-    }
-    Optional<Index> index = Optional.empty();
-    if (enabled(r, "index")) {
-      Optional<String> hosts =
-          r.required("index.hosts", "http(s)://host:port, separated by commas");
-      String prefix =
-          r.text(
-              "index.index-prefix",
-              "hamal-orders",
-              "a lower-case index name",
-              s -> s.matches("[a-z0-9][a-z0-9_.-]{0,200}"));
-      int shards = r.integer("index.shards", 1, 1, 1024);
-      int replicas = r.integer("index.replicas", 0, 0, 16);
-      Duration refresh =
-          r.duration(
-              "index.refresh-interval", "1s", Duration.ofMillis(100), Duration.ofMinutes(10));
-      Optional<String> username =
-          Optional.of(r.text("index.username", "", "a user name", s -> true))
-              .filter(s -> !s.isEmpty());
-      Optional<String> password = passwordRef(r, "index.password");
-      List<URI> uris = new ArrayList<>();
-      for (String host : hosts.map(ProcessorSettings::split).orElse(List.of())) {
-        try {
-          URI uri = URI.create(host);
-          if (uri.getHost() == null
-              || !(host.startsWith("http://") || host.startsWith("https://"))) {
-            throw new IllegalArgumentException("no http(s) host");
-          }
-          uris.add(uri);
-        } catch (IllegalArgumentException e) {
-          r.problem("index.hosts", "'" + host + "' is not http(s)://host:port");
-        }
-      }
-      if (hosts.isPresent()) {
-        index = Optional.of(new Index(uris, prefix, shards, replicas, refresh, username, password));
-      }
-    }
-    Optional<Cache> cache = Optional.empty();
-    if (enabled(r, "cache")) {
-      Optional<String> redis = r.required("cache.redis", "redis://host:port[/db]");
-      String keyPrefix =
-          r.text("cache.key-prefix", "hamal:order:", "a key prefix", s -> !s.isBlank());
-      Optional<String> password = passwordRef(r, "cache.password");
-      Duration live =
-          r.duration("cache.live-ttl", "168h", Duration.ofSeconds(1), Duration.ofDays(365));
-      Duration tombstone =
-          r.duration("cache.tombstone-ttl", "24h", Duration.ofSeconds(1), Duration.ofDays(365));
-      int nearSize = r.integer("cache.near-cache-size", 100_000, 0, 10_000_000);
-      Duration nearTtl =
-          r.duration("cache.near-cache-ttl", "30s", Duration.ofMillis(1), Duration.ofHours(24));
-      cache = redis.map(u -> new Cache(u, keyPrefix, password, live, tombstone, nearSize, nearTtl));
-    }
+    Optional<Store> store = store(r);
+    Optional<Index> index = index(r);
+    Optional<Cache> cache = cache(r);
     Optional<Reconcile> reconcile = Optional.empty();
     if (enabled(r, "reconcile")) {
       Optional<String> zookeeper = r.required("reconcile.zookeeper", "host:port[,host:port...]");
@@ -304,7 +248,88 @@ record ProcessorSettings(
     }
   }
 
-  private static boolean enabled(SettingsReader r, String section) {
+  /** The {@code store} section, when enabled. */
+  static Optional<Store> store(SettingsReader r) {
+    Optional<Store> store = Optional.empty();
+    if (enabled(r, "store")) {
+      Optional<String> shards =
+          r.required("store.shards", "JDBC URLs separated by commas, one per shard");
+      String user = r.text("store.user", "hamal", "a user name", s -> !s.isBlank());
+      Optional<String> password = passwordRef(r, "store.password");
+      int pool = r.integer("store.pool-size", 8, 1, 256);
+      int batch = r.integer("store.batch-size", 1000, 1, 10_000);
+      Duration searchTimeout =
+          r.duration("store.search-timeout", "5s", Duration.ofSeconds(1), Duration.ofMinutes(10));
+      if (searchTimeout.toNanos() % 1_000_000_000L != 0) {
+        r.problem("store.search-timeout", "must be whole seconds, was " + searchTimeout);
+      }
+      store = shards.map(s -> new Store(split(s), user, password, pool, batch, searchTimeout));
+    }
+    return store;
+  }
+
+  /** The {@code index} section, when enabled. */
+  static Optional<Index> index(SettingsReader r) {
+    Optional<Index> index = Optional.empty();
+    if (enabled(r, "index")) {
+      Optional<String> hosts =
+          r.required("index.hosts", "http(s)://host:port, separated by commas");
+      String prefix =
+          r.text(
+              "index.index-prefix",
+              "hamal-orders",
+              "a lower-case index name",
+              s -> s.matches("[a-z0-9][a-z0-9_.-]{0,200}"));
+      int shards = r.integer("index.shards", 1, 1, 1024);
+      int replicas = r.integer("index.replicas", 0, 0, 16);
+      Duration refresh =
+          r.duration(
+              "index.refresh-interval", "1s", Duration.ofMillis(100), Duration.ofMinutes(10));
+      Optional<String> username =
+          Optional.of(r.text("index.username", "", "a user name", s -> true))
+              .filter(s -> !s.isEmpty());
+      Optional<String> password = passwordRef(r, "index.password");
+      List<URI> uris = new ArrayList<>();
+      for (String host : hosts.map(ProcessorSettings::split).orElse(List.of())) {
+        try {
+          URI uri = URI.create(host);
+          if (uri.getHost() == null
+              || !(host.startsWith("http://") || host.startsWith("https://"))) {
+            throw new IllegalArgumentException("no http(s) host");
+          }
+          uris.add(uri);
+        } catch (IllegalArgumentException e) {
+          r.problem("index.hosts", "'" + host + "' is not http(s)://host:port");
+        }
+      }
+      if (hosts.isPresent()) {
+        index = Optional.of(new Index(uris, prefix, shards, replicas, refresh, username, password));
+      }
+    }
+    return index;
+  }
+
+  /** The {@code cache} section, when enabled. */
+  static Optional<Cache> cache(SettingsReader r) {
+    Optional<Cache> cache = Optional.empty();
+    if (enabled(r, "cache")) {
+      Optional<String> redis = r.required("cache.redis", "redis://host:port[/db]");
+      String keyPrefix =
+          r.text("cache.key-prefix", "hamal:order:", "a key prefix", s -> !s.isBlank());
+      Optional<String> password = passwordRef(r, "cache.password");
+      Duration live =
+          r.duration("cache.live-ttl", "168h", Duration.ofSeconds(1), Duration.ofDays(365));
+      Duration tombstone =
+          r.duration("cache.tombstone-ttl", "24h", Duration.ofSeconds(1), Duration.ofDays(365));
+      int nearSize = r.integer("cache.near-cache-size", 100_000, 0, 10_000_000);
+      Duration nearTtl =
+          r.duration("cache.near-cache-ttl", "30s", Duration.ofMillis(1), Duration.ofHours(24));
+      cache = redis.map(u -> new Cache(u, keyPrefix, password, live, tombstone, nearSize, nearTtl));
+    }
+    return cache;
+  }
+
+  static boolean enabled(SettingsReader r, String section) {
     boolean present = r.hasSection(section);
     String value =
         r.text(
@@ -315,7 +340,7 @@ record ProcessorSettings(
     return value.equals("true");
   }
 
-  private static Optional<String> passwordRef(SettingsReader r, String key) {
+  static Optional<String> passwordRef(SettingsReader r, String key) {
     String ref =
         r.text(
             key,

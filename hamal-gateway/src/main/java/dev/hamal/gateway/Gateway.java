@@ -135,7 +135,10 @@ public final class Gateway implements AutoCloseable {
   private final WebServer server;
   private final ApiKeys keys;
   private final ServerConfig config;
-  private final LoadingCache<String, RateLimiter> limiters;
+  private final LoadingCache<LimiterKey, RateLimiter> limiters;
+
+  /** A key's limiter is keyed by its rate too, so a changed limit takes effect at once. */
+  private record LimiterKey(String keyId, int ratePerSecond) {}
 
   /** A builder for a gateway with these settings, checking keys against {@code keys}. */
   public static Builder builder(ServerConfig config, ApiKeys keys) {
@@ -149,7 +152,7 @@ public final class Gateway implements AutoCloseable {
         Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterAccess(Duration.ofMinutes(10))
-            .build(this::limiterFor);
+            .build(Gateway::limiterFor);
     HttpRouting.Builder routing = HttpRouting.builder();
     routing.addFilter(this::authenticate);
     routing.error(ApiProblem.class, Gateway::problem);
@@ -196,11 +199,11 @@ public final class Gateway implements AutoCloseable {
     return server.port();
   }
 
-  private RateLimiter limiterFor(String keyId) {
+  private static RateLimiter limiterFor(LimiterKey key) {
     return RateLimiter.of(
-        "key-" + keyId,
+        "key-" + key.keyId(),
         RateLimiterConfig.custom()
-            .limitForPeriod(config.defaultRatePerSecond())
+            .limitForPeriod(key.ratePerSecond())
             .limitRefreshPeriod(Duration.ofSeconds(1))
             .timeoutDuration(Duration.ZERO)
             .build());
@@ -226,11 +229,10 @@ public final class Gateway implements AutoCloseable {
       sendProblem(response, ApiProblem.unauthorized());
       return;
     }
-    RateLimiter limiter = limiters.get(caller.get().keyId());
     int rate = caller.get().scopes().ratePerSecond();
-    if (rate > 0 && limiter.getRateLimiterConfig().getLimitForPeriod() != rate) {
-      limiter.changeLimitForPeriod(rate);
-    }
+    RateLimiter limiter =
+        limiters.get(
+            new LimiterKey(caller.get().keyId(), rate > 0 ? rate : config.defaultRatePerSecond()));
     if (!limiter.acquirePermission()) {
       response.header(HeaderNames.RETRY_AFTER, "1");
       sendProblem(

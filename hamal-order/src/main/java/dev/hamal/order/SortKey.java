@@ -8,7 +8,7 @@ import java.util.Objects;
  * A position in the order every search level sorts by: {@code createdAt} descending, then {@code
  * orderId} descending. {@link #ORDER} compares in that order (the first result sorts lowest).
  *
- * @param createdAt the order's creation time, at millisecond precision
+ * @param createdAt the order's creation time, at the precision the order carries (nanoseconds)
  * @param orderId the order's id
  */
 public record SortKey(Instant createdAt, String orderId) {

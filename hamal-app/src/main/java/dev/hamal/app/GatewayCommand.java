@@ -1,0 +1,265 @@
+package dev.hamal.app;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.hamal.cache.OrderCache;
+import dev.hamal.gateway.ApiKeys;
+import dev.hamal.gateway.Cursors;
+import dev.hamal.gateway.Gateway;
+import dev.hamal.gateway.GatewayDatabase;
+import dev.hamal.gateway.KeyScopes;
+import dev.hamal.gateway.KeyService;
+import dev.hamal.gateway.OrderLevels;
+import dev.hamal.gateway.OrderService;
+import dev.hamal.gateway.SearchLevel;
+import dev.hamal.gateway.TemplateService;
+import dev.hamal.gateway.Templates;
+import dev.hamal.order.BusinessLine;
+import dev.hamal.order.BusinessLines;
+import dev.hamal.order.OrderSink;
+import dev.hamal.search.OrderIndex;
+import dev.hamal.store.OrderStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code hamal gateway --config FILE}: one gateway instance. Stateless: any number of instances may
+ * serve the same gateway database and stores behind a load balancer. SIGTERM or Ctrl-C stops
+ * accepting requests and waits for those in flight ({@code server.shutdown-grace}).
+ *
+ * <p>{@code hamal gateway keys create|list|revoke --config FILE} manages API keys directly in the
+ * gateway database — how the first admin key is made.
+ *
+ * <p>Fails fast, before serving, on a bad file (exit code 2) or a dependency that cannot be opened
+ * (1).
+ */
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    subcommands = {GatewayCommand.Keys.class},
+    description = {
+      "Run a gateway instance: the HTTP API for orders, templates, subscriptions and analytics.",
+      "Settings: docs/gateway.md; every key can be overridden by HAMAL_<KEY>."
+    })
+final class GatewayCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(GatewayCommand.class);
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The gateway's YAML configuration file (see examples/gateway.yaml).")
+  Path config;
+
+  private final Map<String, String> environment;
+
+  GatewayCommand() {
+    this(System.getenv());
+  }
+
+  GatewayCommand(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (config == null) {
+      throw new SettingsException(List.of("--config FILE is required"));
+    }
+    GatewaySettings settings = GatewaySettings.load(config, environment);
+    Deque<AutoCloseable> resources = new ArrayDeque<>();
+    try {
+      Gateway gateway = start(settings, environment, resources);
+      log.info("gateway runs on port {}", gateway.port());
+    } catch (Exception | Error e) {
+      ProcessorCommand.closeAll(resources);
+      throw e;
+    }
+    CountDownLatch forever = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("gateway stops");
+                  int status = ProcessorCommand.closeAll(resources);
+                  log.info("gateway stopped{}", status == 0 ? "" : " with errors");
+                  Runtime.getRuntime().halt(status);
+                },
+                "hamal-gateway-shutdown"));
+    forever.await();
+    return 0;
+  }
+
+  /** Opens everything the gateway needs and starts it; each part is pushed on {@code resources}. */
+  static Gateway start(
+      GatewaySettings settings, Map<String, String> environment, Deque<AutoCloseable> resources) {
+    BusinessLines lines = BusinessLines.loadDirectory(settings.businessLines());
+    GatewayDatabase database = openDatabase(settings, environment);
+    resources.push(database);
+    ApiKeys keys =
+        new ApiKeys(database, Clock.systemUTC(), settings.keyCacheTtl(), Ticker.systemTicker());
+    List<OrderSink> sinks =
+        ProcessorCommand.openSinks(
+            settings.store(),
+            settings.index(),
+            settings.cache(),
+            environment,
+            Optional.empty(),
+            resources);
+    OrderLevels.Builder levels = OrderLevels.builder();
+    for (OrderSink sink : sinks) {
+      switch (sink) {
+        case OrderCache cache ->
+            levels.lookupLevel(SearchLevel.CACHE, cache, settings.levels().get(SearchLevel.CACHE));
+        case OrderIndex index ->
+            levels.searchLevel(SearchLevel.INDEX, index, settings.levels().get(SearchLevel.INDEX));
+        case OrderStore store ->
+            levels.searchLevel(SearchLevel.STORE, store, settings.levels().get(SearchLevel.STORE));
+        default -> throw new IllegalStateException("not a level: " + sink.name());
+      }
+    }
+    OrderLevels chain = levels.build();
+    resources.push(chain);
+    byte[] secret =
+        ProcessorSettings.resolve(settings.cursorSecretRef(), environment)
+            .getBytes(StandardCharsets.UTF_8);
+    Cursors cursors;
+    try {
+      cursors = new Cursors(secret);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(List.of(settings.file() + ": " + e.getMessage()));
+    }
+    Templates templates =
+        new Templates(
+            database,
+            settings.masking(),
+            Clock.systemUTC(),
+            settings.templates(),
+            Ticker.systemTicker());
+    Set<String> lineNames =
+        lines.lines().stream().map(BusinessLine::name).collect(Collectors.toUnmodifiableSet());
+    Gateway gateway =
+        Gateway.builder(settings.server(), keys)
+            .service("/orders", new OrderService(chain, templates, cursors, lineNames))
+            .service("/templates", new TemplateService(templates))
+            .service("/admin/keys", new KeyService(keys))
+            .start();
+    resources.push(gateway);
+    return gateway;
+  }
+
+  static GatewayDatabase openDatabase(GatewaySettings settings, Map<String, String> environment) {
+    var db = settings.database();
+    String password =
+        settings
+            .databasePasswordRef()
+            .map(ref -> ProcessorSettings.resolve(ref, environment))
+            .orElse("");
+    return GatewayDatabase.open(
+        new GatewayDatabase.Config(
+            db.jdbcUrl(), db.user(), password, db.poolSize(), db.connectionTimeout()));
+  }
+
+  /** {@code hamal gateway keys create|list|revoke}: API keys, straight in the gateway database. */
+  @Command(
+      name = "keys",
+      mixinStandardHelpOptions = true,
+      description = "Create, list or revoke API keys in the gateway database.")
+  static final class Keys implements Callable<Integer> {
+    @ParentCommand GatewayCommand parent;
+
+    @picocli.CommandLine.Parameters(
+        index = "0",
+        paramLabel = "ACTION",
+        description = "create, list or revoke")
+    String action;
+
+    @Option(
+        names = "--config",
+        required = true,
+        paramLabel = "FILE",
+        description = "The gateway's configuration file.")
+    Path config;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "create: the key's name.")
+    String name;
+
+    @Option(names = "--admin", description = "create: a key with every scope (admin).")
+    boolean admin;
+
+    @Option(
+        names = "--business-lines",
+        split = ",",
+        paramLabel = "LINE",
+        description = "create: the lines the key may read (default: all).")
+    List<String> businessLines;
+
+    @Option(names = "--id", paramLabel = "KEY_ID", description = "revoke: the key's id.")
+    String id;
+
+    @Override
+    public Integer call() {
+      GatewaySettings settings = GatewaySettings.load(config, parent.environment);
+      try (GatewayDatabase database = openDatabase(settings, parent.environment)) {
+        ApiKeys keys =
+            new ApiKeys(database, Clock.systemUTC(), settings.keyCacheTtl(), Ticker.systemTicker());
+        switch (action) {
+          case "create" -> {
+            if (name == null || name.isBlank()) {
+              throw new SettingsException(List.of("keys create needs --name"));
+            }
+            KeyScopes scopes =
+                admin
+                    ? KeyScopes.administrator()
+                    : new KeyScopes(
+                        businessLines == null ? Set.of(KeyScopes.ALL) : Set.copyOf(businessLines),
+                        Set.of(KeyScopes.ALL),
+                        Optional.empty(),
+                        false,
+                        true,
+                        false,
+                        0);
+            var created = keys.create(name, scopes, Optional.empty());
+            System.out.println(created.token());
+            System.err.println(
+                "key " + created.info().keyId() + " created; the line above is shown only once");
+          }
+          case "list" ->
+              keys.list()
+                  .forEach(k ->
+                      System.out.println(
+                          k.keyId()
+                              + "  "
+                              + k.name()
+                              + "  "
+                              + k.scopes().toJson()
+                              + k.revokedAt().map(t -> "  revoked " + t).orElse("")));
+          case "revoke" -> {
+            if (id == null || !keys.revoke(id)) {
+              System.err.println("no live key " + id);
+              return 1;
+            }
+            System.out.println("revoked " + id);
+          }
+          default ->
+              throw new SettingsException(
+                  List.of("ACTION must be create, list or revoke, was " + action));
+        }
+      }
+      return 0;
+    }
+  }
+}
