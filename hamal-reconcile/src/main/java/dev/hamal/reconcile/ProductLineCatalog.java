@@ -61,11 +61,6 @@ final class ProductLineCatalog {
    */
   record LineTables(List<TableGroup> groups, List<Misfit> misfits) {
     static final LineTables NONE = new LineTables(List.of(), List.of());
-
-    /** The tables that fit, in name order. */
-    List<SourceTable> tables() {
-      return groups.stream().flatMap(g -> g.tables().stream()).toList();
-    }
   }
 
   private final Map<String, LineTables> byLine;
