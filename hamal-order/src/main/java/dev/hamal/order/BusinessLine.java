@@ -85,6 +85,44 @@ public final class BusinessLine {
     return Optional.empty();
   }
 
+  /**
+   * The line's status codes as its file lists them: each source value, as text ({@code 10}, {@code
+   * WP}), and the unified status it maps to. Integer codes match integer column values; see {@code
+   * docs/business-lines.md}. Unmodifiable.
+   */
+  public Map<String, OrderStatus> statusCodes() {
+    for (FieldExtractor extractor : extractors) {
+      if (extractor instanceof FieldExtractor.Status status) {
+        return status.mapping();
+      }
+    }
+    throw new IllegalStateException("business line " + name + " maps no status");
+  }
+
+  /**
+   * Reads an order id back through the line's {@code order_id.format}: every way {@code orderId}
+   * can have been composed by {@link #map} from a row of a table this line maps. Literal text of
+   * the format, {@code {line}} included, must match exactly; a {@code {schema}} or {@code {table}}
+   * value must fit the line's {@code source.schema} or one of its {@code source.tables} (1 to 64
+   * characters), and the {@code {id}} value must not be empty.
+   *
+   * <p>The list is empty when the id does not fit the format (another line's id, a malformed or
+   * hostile text) and holds one reading for a format whose placeholders are separated by text that
+   * does not occur in their values, such as the default {@code {line}:{id}} or {@code
+   * {line}:{table}:{id}}. It holds several when the format is ambiguous for this id: adjacent
+   * placeholders ({@code {table}{id}} with tables {@code orders_1} and {@code orders_12} read
+   * {@code orders_123} two ways), or a separator that also occurs inside a value ({@code
+   * {table}_{id}} with tables named {@code orders_##}: {@code orders_07_5} reads only as table
+   * {@code orders_07}, id {@code 5}, because {@code orders} does not fit the pattern, while {@code
+   * {table}_{id}} over tables {@code *} is ambiguous). Every reading composes exactly {@code
+   * orderId} again; which of them names a row is for the caller to find out. Readings come in a
+   * fixed order (the first placeholder's shorter values first).
+   */
+  public List<OrderIdParts> parseOrderId(String orderId) {
+    java.util.Objects.requireNonNull(orderId, "orderId");
+    return idFormat.read(orderId, name, schema::matches, table -> anyMatches(tables, table));
+  }
+
   /** The line's name, unique among the loaded lines; the first part of its order ids. */
   public String name() {
     return name;

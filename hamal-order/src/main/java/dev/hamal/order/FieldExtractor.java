@@ -250,6 +250,11 @@ abstract sealed class FieldExtractor {
       return byText.keySet();
     }
 
+    /** The file's codes: source value as text to unified status. */
+    Map<String, OrderStatus> mapping() {
+      return byText;
+    }
+
     @Override
     void apply(SourceRow row, UnifiedOrder.Builder order, Object[] scratch) {
       Object value = readRequired(row, true);

@@ -1,6 +1,8 @@
 package dev.hamal.reconcile;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,7 +13,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads JDBC values as the Java types the listener hands to a business line (see {@link
@@ -79,6 +83,73 @@ final class ColumnValues {
   static String bound(Kind kind, Instant instant, ZoneId zone) {
     ZoneId in = kind == Kind.TIMESTAMP ? ZoneOffset.UTC : zone;
     return BOUND.format(LocalDateTime.ofInstant(instant, in));
+  }
+
+  /**
+   * An inclusive upper bound in the created-at column's terms for rows whose instant is at most
+   * {@code instant}: {@link #bound} moved, for a DATETIME or DATE column, to the end of a repeated
+   * local hour when {@code instant} falls in its second pass. A business line reads a repeated
+   * local time as its first pass (the earlier offset), so every local time of that hour is at or
+   * before {@code instant}. Lower bounds need no such care: {@link #bound} is exact for them.
+   */
+  static String upperBound(Kind kind, Instant instant, ZoneId zone) {
+    if (kind == Kind.TIMESTAMP) {
+      return bound(kind, instant, zone);
+    }
+    LocalDateTime local = LocalDateTime.ofInstant(instant, zone);
+    ZoneOffsetTransition transition = zone.getRules().getTransition(local);
+    if (transition != null
+        && transition.isOverlap()
+        && transition.getDateTimeBefore().isAfter(local)) {
+      local = transition.getDateTimeBefore();
+    }
+    return BOUND.format(local);
+  }
+
+  /**
+   * A statement parameter that equals, in SQL, every value of a column of this kind whose text (as
+   * a business line renders it: integers and decimals in plain notation, bytes as UTF-8) is {@code
+   * text}; empty when no value of the column has that text (a letter for an integer column, {@code
+   * 007}). For text columns the comparison follows the column's collation and may also match other
+   * spellings ({@code ABC} for {@code abc}): callers check the mapped result.
+   */
+  static Optional<Object> parameterFor(Kind kind, String text) {
+    return switch (kind) {
+      case INTEGER, BIT, YEAR -> canonicalLong(text).map(n -> (Object) n);
+      case UNSIGNED_BIGINT ->
+          canonicalInteger(text).filter(n -> n.signum() >= 0).map(BigDecimal::new);
+      case DECIMAL -> plainDecimal(text).map(d -> (Object) d);
+      case BINARY -> Optional.of(text.getBytes(StandardCharsets.UTF_8));
+      case FLOAT, DOUBLE, TEXT, DATE, DATETIME, TIMESTAMP, TIME -> Optional.of(text);
+    };
+  }
+
+  private static Optional<Long> canonicalLong(String text) {
+    return canonicalInteger(text).filter(n -> n.bitLength() < 64).map(BigInteger::longValue);
+  }
+
+  private static Optional<BigInteger> canonicalInteger(String text) {
+    if (text.isEmpty() || text.length() > 40) {
+      return Optional.empty();
+    }
+    try {
+      BigInteger n = new BigInteger(text);
+      return n.toString().equals(text) ? Optional.of(n) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<BigDecimal> plainDecimal(String text) {
+    if (text.isEmpty() || text.length() > 80) {
+      return Optional.empty();
+    }
+    try {
+      BigDecimal d = new BigDecimal(text);
+      return d.toPlainString().equals(text) ? Optional.of(d) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   /** The value of column {@code index} of the current row; {@code null} for SQL NULL. */
