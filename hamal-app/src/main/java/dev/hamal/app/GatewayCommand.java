@@ -2,6 +2,10 @@ package dev.hamal.app;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.hamal.cache.OrderCache;
+import dev.hamal.coordination.Coordinator;
+import dev.hamal.coordination.CoordinatorConfig;
+import dev.hamal.coordination.PipeDefinition;
+import dev.hamal.gateway.AnalyticsService;
 import dev.hamal.gateway.ApiKeys;
 import dev.hamal.gateway.Cursors;
 import dev.hamal.gateway.Gateway;
@@ -10,12 +14,15 @@ import dev.hamal.gateway.KeyScopes;
 import dev.hamal.gateway.KeyService;
 import dev.hamal.gateway.OrderLevels;
 import dev.hamal.gateway.OrderService;
+import dev.hamal.gateway.ProductLineLevel;
 import dev.hamal.gateway.SearchLevel;
 import dev.hamal.gateway.TemplateService;
 import dev.hamal.gateway.Templates;
 import dev.hamal.order.BusinessLine;
 import dev.hamal.order.BusinessLines;
 import dev.hamal.order.OrderSink;
+import dev.hamal.reconcile.ProductLineOrders;
+import dev.hamal.reconcile.ProductLineOrdersConfig;
 import dev.hamal.search.OrderIndex;
 import dev.hamal.store.OrderStore;
 import java.nio.charset.StandardCharsets;
@@ -120,16 +127,26 @@ final class GatewayCommand implements Callable<Integer> {
             Optional.empty(),
             resources);
     OrderLevels.Builder levels = OrderLevels.builder();
+    Optional<OrderIndex> analytics = Optional.empty();
     for (OrderSink sink : sinks) {
       switch (sink) {
         case OrderCache cache ->
             levels.lookupLevel(SearchLevel.CACHE, cache, settings.levels().get(SearchLevel.CACHE));
-        case OrderIndex index ->
-            levels.searchLevel(SearchLevel.INDEX, index, settings.levels().get(SearchLevel.INDEX));
+        case OrderIndex index -> {
+          levels.searchLevel(SearchLevel.INDEX, index, settings.levels().get(SearchLevel.INDEX));
+          analytics = Optional.of(index);
+        }
         case OrderStore store ->
             levels.searchLevel(SearchLevel.STORE, store, settings.levels().get(SearchLevel.STORE));
         default -> throw new IllegalStateException("not a level: " + sink.name());
       }
+    }
+    if (settings.productLines().isPresent()) {
+      ProductLineLevel productLines =
+          openProductLines(settings.productLines().get(), lines, environment);
+      resources.push(productLines);
+      levels.searchLevel(
+          SearchLevel.PRODUCT_LINE, productLines, settings.levels().get(SearchLevel.PRODUCT_LINE));
     }
     OrderLevels chain = levels.build();
     resources.push(chain);
@@ -151,14 +168,56 @@ final class GatewayCommand implements Callable<Integer> {
             Ticker.systemTicker());
     Set<String> lineNames =
         lines.lines().stream().map(BusinessLine::name).collect(Collectors.toUnmodifiableSet());
-    Gateway gateway =
+    Gateway.Builder builder =
         Gateway.builder(settings.server(), keys)
             .service("/orders", new OrderService(chain, templates, cursors, lineNames))
             .service("/templates", new TemplateService(templates))
             .service("/admin/keys", new KeyService(keys))
-            .start();
+            .readiness("database", database::isReachable);
+    analytics.ifPresent(index -> builder.service("/analytics", new AnalyticsService(index)));
+    Gateway gateway = builder.start();
     resources.push(gateway);
     return gateway;
+  }
+
+  /**
+   * One read-only source per pipe the loaded lines read, its address and user from the pipe's
+   * definition in ZooKeeper (read once, at start). Nothing connects until the level is first asked.
+   */
+  private static ProductLineLevel openProductLines(
+      GatewaySettings.ProductLines settings, BusinessLines lines, Map<String, String> environment) {
+    List<ProductLineOrders> sources = new java.util.ArrayList<>();
+    try (Coordinator coordinator =
+        Coordinator.connect(
+            CoordinatorConfig.builder(settings.zookeeper())
+                .namespace(settings.namespace())
+                .build())) {
+      for (String pipe : lines.pipes()) {
+        PipeDefinition definition =
+            coordinator
+                .pipes()
+                .find(pipe)
+                .orElseThrow(() ->
+                    new SettingsException(
+                        List.of("product-lines: pipe " + pipe + " is not defined in ZooKeeper")));
+        String url =
+            "jdbc:mariadb://"
+                + definition.sourceUrl().substring("mysql://".length())
+                + "/?sslMode="
+                + settings.sslMode();
+        String password = ProcessorSettings.resolve(definition.passwordRef(), environment);
+        sources.add(
+            ProductLineOrders.open(
+                ProductLineOrdersConfig.of(url, definition.user(), password)
+                    .withMaxConnections(settings.maxConnections())
+                    .withQueryTimeout(settings.queryTimeout()),
+                lines.forPipe(pipe).lines()));
+      }
+    } catch (RuntimeException e) {
+      sources.forEach(ProductLineOrders::close);
+      throw e;
+    }
+    return new ProductLineLevel(sources);
   }
 
   static GatewayDatabase openDatabase(GatewaySettings settings, Map<String, String> environment) {

@@ -134,6 +134,15 @@ public final class GatewayDatabase implements AutoCloseable {
     }
   }
 
+  /** Whether a connection can be had and answers within a second (the readiness check). */
+  public boolean isReachable() {
+    try (Connection c = pool.getConnection()) {
+      return c.isValid(1);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
   @Override
   public void close() {
     pool.close();
