@@ -235,6 +235,13 @@ public final class Subscriptions implements AutoCloseable {
       dispatchers.clear();
     }
     supervisor.shutdownNow();
+    try {
+      if (!supervisor.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("subscriptions: the supervisor did not stop within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     stopping.forEach(WebhookDispatcher::stop);
     for (WebhookDispatcher dispatcher : stopping) {
       try {
