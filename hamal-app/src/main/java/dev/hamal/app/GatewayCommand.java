@@ -8,6 +8,7 @@ import dev.hamal.coordination.PipeDefinition;
 import dev.hamal.gateway.AnalyticsService;
 import dev.hamal.gateway.ApiKeys;
 import dev.hamal.gateway.Cursors;
+import dev.hamal.gateway.DeliveryRetryPolicy;
 import dev.hamal.gateway.Gateway;
 import dev.hamal.gateway.GatewayDatabase;
 import dev.hamal.gateway.KeyScopes;
@@ -16,6 +17,8 @@ import dev.hamal.gateway.OrderLevels;
 import dev.hamal.gateway.OrderService;
 import dev.hamal.gateway.ProductLineLevel;
 import dev.hamal.gateway.SearchLevel;
+import dev.hamal.gateway.Subscriptions;
+import dev.hamal.gateway.SubscriptionsConfig;
 import dev.hamal.gateway.TemplateService;
 import dev.hamal.gateway.Templates;
 import dev.hamal.order.BusinessLine;
@@ -175,6 +178,26 @@ final class GatewayCommand implements Callable<Integer> {
             .service("/admin/keys", new KeyService(keys))
             .readiness("database", database::isReachable);
     analytics.ifPresent(index -> builder.service("/analytics", new AnalyticsService(index)));
+    if (settings.subscriptions().isPresent()) {
+      GatewaySettings.Subscriptions s = settings.subscriptions().get();
+      Subscriptions subscriptions =
+          new Subscriptions(
+              database,
+              keys,
+              templates,
+              SubscriptionsConfig.builder(s.bootstrapServers())
+                  .topicPattern(s.topicPattern())
+                  .webhookTimeout(s.webhookTimeout())
+                  .retry(
+                      new DeliveryRetryPolicy(
+                          s.initialBackoff(), 2.0, s.maxBackoff(), s.maxAttempts()))
+                  .allowPrivateTargets(s.allowPrivateTargets())
+                  .build(),
+              Clock.systemUTC());
+      resources.push(subscriptions);
+      subscriptions.start();
+      builder.service("/subscriptions", subscriptions.service());
+    }
     Gateway gateway = builder.start();
     resources.push(gateway);
     return gateway;
