@@ -72,8 +72,13 @@ record GatewaySettings(
           "index",
           "cache",
           "levels",
+          "levels.cache",
+          "levels.index",
+          "levels.store",
+          "levels.product-line",
           "product-lines",
           "subscriptions",
+          "subscriptions.kafka",
           "templates",
           "masking");
   private static final ObjectMapper YAML =
