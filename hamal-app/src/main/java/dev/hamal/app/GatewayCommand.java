@@ -263,6 +263,8 @@ final class GatewayCommand implements Callable<Integer> {
   static final class Keys implements Callable<Integer> {
     @ParentCommand GatewayCommand parent;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @picocli.CommandLine.Parameters(
         index = "0",
         paramLabel = "ACTION",
@@ -294,6 +296,8 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      java.io.PrintWriter err = spec.commandLine().getErr();
       GatewaySettings settings = GatewaySettings.load(config, parent.environment);
       try (GatewayDatabase database = openDatabase(settings, parent.environment)) {
         ApiKeys keys =
@@ -315,14 +319,14 @@ final class GatewayCommand implements Callable<Integer> {
                         false,
                         0);
             var created = keys.create(name, scopes, Optional.empty());
-            System.out.println(created.token());
-            System.err.println(
+            out.println(created.token());
+            err.println(
                 "key " + created.info().keyId() + " created; the line above is shown only once");
           }
           case "list" ->
               keys.list()
                   .forEach(k ->
-                      System.out.println(
+                      out.println(
                           k.keyId()
                               + "  "
                               + k.name()
@@ -331,10 +335,10 @@ final class GatewayCommand implements Callable<Integer> {
                               + k.revokedAt().map(t -> "  revoked " + t).orElse("")));
           case "revoke" -> {
             if (id == null || !keys.revoke(id)) {
-              System.err.println("no live key " + id);
+              err.println("no live key " + id);
               return 1;
             }
-            System.out.println("revoked " + id);
+            out.println("revoked " + id);
           }
           default ->
               throw new SettingsException(

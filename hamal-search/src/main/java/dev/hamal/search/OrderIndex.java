@@ -501,6 +501,10 @@ public final class OrderIndex implements OrderSink, OrderLookup, OrderSearch {
     }
     List<OrderAnalytics.Bucket> buckets = new ArrayList<>();
     Map<String, Aggregate> aggregations = response.aggregations();
+    if (aggregations.isEmpty() && response.shards().total() == 0) {
+      // no monthly index exists yet: the cluster aggregates nothing and answers without them
+      return OrderAnalytics.of(buckets);
+    }
     if (groupField.isEmpty()) {
       histogram(aggregate(aggregations, HISTOGRAM), "", buckets);
     } else {
