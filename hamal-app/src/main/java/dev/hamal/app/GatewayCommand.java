@@ -5,6 +5,7 @@ import dev.hamal.cache.OrderCache;
 import dev.hamal.coordination.Coordinator;
 import dev.hamal.coordination.CoordinatorConfig;
 import dev.hamal.coordination.PipeDefinition;
+import dev.hamal.gateway.AdminService;
 import dev.hamal.gateway.AnalyticsService;
 import dev.hamal.gateway.ApiKeys;
 import dev.hamal.gateway.Cursors;
@@ -24,6 +25,7 @@ import dev.hamal.gateway.Templates;
 import dev.hamal.order.BusinessLine;
 import dev.hamal.order.BusinessLines;
 import dev.hamal.order.OrderSink;
+import dev.hamal.processor.DeadLetterQueue;
 import dev.hamal.reconcile.ProductLineOrders;
 import dev.hamal.reconcile.ProductLineOrdersConfig;
 import dev.hamal.search.OrderIndex;
@@ -178,6 +180,25 @@ final class GatewayCommand implements Callable<Integer> {
             .service("/admin/keys", new KeyService(keys))
             .readiness("database", database::isReachable);
     analytics.ifPresent(index -> builder.service("/analytics", new AnalyticsService(index)));
+    if (settings.operations().isPresent()) {
+      GatewaySettings.OperationsSettings o = settings.operations().get();
+      Coordinator coordinator =
+          Coordinator.connect(
+              CoordinatorConfig.builder(o.zookeeper()).namespace(o.namespace()).build());
+      GatewayOperations operations;
+      try {
+        operations =
+            new GatewayOperations(
+                coordinator,
+                new DeadLetterQueue(o.bootstrapServers(), o.deadLetterTopic(), Clock.systemUTC()),
+                lines);
+      } catch (RuntimeException e) {
+        coordinator.close();
+        throw e;
+      }
+      resources.push(operations);
+      builder.service("/admin", new AdminService(operations));
+    }
     if (settings.subscriptions().isPresent()) {
       GatewaySettings.Subscriptions s = settings.subscriptions().get();
       Subscriptions subscriptions =

@@ -61,7 +61,8 @@ record GatewaySettings(
     Optional<ProductLines> productLines,
     Optional<Subscriptions> subscriptions,
     Templates.Config templates,
-    MaskingPolicy masking) {
+    MaskingPolicy masking,
+    Optional<OperationsSettings> operations) {
 
   private static final Set<String> SECTIONS =
       Set.of(
@@ -80,7 +81,9 @@ record GatewaySettings(
           "subscriptions",
           "subscriptions.kafka",
           "templates",
-          "masking");
+          "masking",
+          "operations",
+          "operations.kafka");
   private static final ObjectMapper YAML =
       new ObjectMapper(
           YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
@@ -131,6 +134,17 @@ record GatewaySettings(
       Duration initialBackoff,
       Duration maxBackoff,
       boolean allowPrivateTargets) {}
+
+  /**
+   * The admin endpoints' sources: pipes and instances in ZooKeeper, dead letters in Kafka.
+   *
+   * @param zookeeper ZooKeeper connect string
+   * @param namespace the ZooKeeper namespace
+   * @param bootstrapServers Kafka
+   * @param deadLetterTopic the dead-letter topic
+   */
+  record OperationsSettings(
+      String zookeeper, String namespace, String bootstrapServers, String deadLetterTopic) {}
 
   /**
    * Reads a file with the environment's overrides.
@@ -300,6 +314,24 @@ record GatewaySettings(
         r.problem("masking.rules", e.getMessage());
       }
     }
+    Optional<OperationsSettings> operations = Optional.empty();
+    if (ProcessorSettings.enabled(r, "operations")) {
+      Optional<String> zookeeper = r.required("operations.zookeeper", "host:port[,host:port...]");
+      String namespace =
+          r.text("operations.namespace", "hamal", "a ZooKeeper namespace", s -> !s.isBlank());
+      Optional<String> bootstrap =
+          r.required("operations.kafka.bootstrap-servers", "host:port[,host:port...]");
+      String topic =
+          r.text(
+              "operations.kafka.dead-letter-topic",
+              "hamal.dead-letters",
+              "a Kafka topic name",
+              s -> s.matches("[A-Za-z0-9._-]{1,249}"));
+      if (zookeeper.isPresent() && bootstrap.isPresent()) {
+        operations =
+            Optional.of(new OperationsSettings(zookeeper.get(), namespace, bootstrap.get(), topic));
+      }
+    }
     r.rejectUnknownKeys();
     r.throwIfProblems();
     if (store.isEmpty() && index.isEmpty() && cache.isEmpty() && productLines.isEmpty()) {
@@ -324,7 +356,8 @@ record GatewaySettings(
           productLines,
           subscriptions,
           new Templates.Config(templateCache, stateTtl, budget),
-          masking);
+          masking,
+          operations);
     } catch (IllegalArgumentException e) {
       throw new SettingsException(List.of(file + ": " + e.getMessage()));
     }

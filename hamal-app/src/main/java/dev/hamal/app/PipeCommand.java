@@ -411,7 +411,7 @@ final class PipeCommand implements Runnable {
     return value < 0 ? "-" : Long.toString(value);
   }
 
-  private static ObjectNode statusJson(PipeStatus s) {
+  static ObjectNode statusJson(PipeStatus s) {
     ObjectNode node = JSON.createObjectNode();
     node.put("name", s.pipe());
     node.put("state", s.state().name());
