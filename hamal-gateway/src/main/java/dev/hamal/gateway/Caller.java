@@ -43,6 +43,6 @@ public record Caller(String keyId, String name, KeyScopes scopes) {
 
   /** Looks the caller up in a request's context; absent only on public paths. */
   public static Caller of(io.helidon.webserver.http.ServerRequest request) {
-    return request.context().get(Caller.class, Caller.class).orElseThrow(ApiProblem::unauthorized);
+    return request.context().get(Caller.class).orElseThrow(ApiProblem::unauthorized);
   }
 }
