@@ -64,6 +64,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import picocli.CommandLine.Command;
@@ -174,6 +175,8 @@ final class GatewayBenchCommand implements Callable<Integer> {
   private final PrintStream out = System.out;
   private Path workDir;
   private long lookupWarmupRequests;
+  private final LongAdder indexCalls = new LongAdder();
+  private final LongAdder storeCalls = new LongAdder();
 
   /** A figure of the final table. */
   private record Row(
@@ -454,14 +457,15 @@ final class GatewayBenchCommand implements Callable<Integer> {
         warmSeconds,
         cold.size());
 
+    // searchOf takes the store itself: Counting does not implement OrderSearch
     Optional<OrderSearch> indexSearch = searchOf(index);
     Optional<OrderSearch> storeSearch = searchOf(store);
     OrderLevels.Builder chain =
         OrderLevels.builder()
             .lookupLevel(
                 SearchLevel.CACHE, cache, OrderLevels.LevelConfig.defaults(SearchLevel.CACHE));
-    addLevel(chain, SearchLevel.INDEX, index, indexSearch);
-    addLevel(chain, SearchLevel.STORE, store, storeSearch);
+    addLevel(chain, SearchLevel.INDEX, new Counting(index, indexCalls), indexSearch);
+    addLevel(chain, SearchLevel.STORE, new Counting(store, storeCalls), storeSearch);
     try (GatewayDatabase database =
             GatewayDatabase.open(
                 new GatewayDatabase.Config(
@@ -701,18 +705,23 @@ final class GatewayBenchCommand implements Callable<Integer> {
       wrk.run(
           name + "-warmup", base, prefix, ids, suffix, token, Duration.ofSeconds(warmupSeconds));
     }
+    long indexBefore = indexCalls.sum();
+    long storeBefore = storeCalls.sum();
     WrkLoad.Result r =
         wrk.run(name, base, prefix, ids, suffix, token, Duration.ofSeconds(durationSeconds));
     out.printf(
         Locale.ROOT,
-        "%-10s: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, %,d requests, %,d errors%n",
+        "%-10s: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, %,d requests, %,d errors;"
+            + " lookups that reached the index %,d, the store %,d%n",
         name,
         r.perSecond(),
         r.p50Micros() / 1000.0,
         r.p99Micros() / 1000.0,
         r.maxMicros() / 1000.0,
         r.requests(),
-        r.errors());
+        r.errors(),
+        indexCalls.sum() - indexBefore,
+        storeCalls.sum() - storeBefore);
     out.flush();
     return r;
   }
@@ -951,6 +960,26 @@ final class GatewayBenchCommand implements Callable<Integer> {
    */
   private static Optional<OrderSearch> searchOf(Object store) {
     return store instanceof OrderSearch s ? Optional.of(s) : Optional.empty();
+  }
+
+  /** A lookup that counts the lookups the level chain sends it (to show fall-through). */
+  private record Counting(OrderLookup lookup, LongAdder calls) implements OrderLookup {
+    @Override
+    public Map<String, StoredOrder> findAll(Collection<String> orderIds) {
+      calls.increment();
+      return lookup.findAll(orderIds);
+    }
+
+    @Override
+    public Optional<StoredOrder> find(String orderId) {
+      calls.increment();
+      return lookup.find(orderId);
+    }
+
+    @Override
+    public void scan(String businessLine, Instant from, Instant to, Consumer<StoredOrder> each) {
+      lookup.scan(businessLine, from, to, each);
+    }
   }
 
   /** A level's lookup and search as one object, as {@code OrderLevels.searchLevel} wants. */
