@@ -780,12 +780,12 @@ final class GatewayBenchCommand implements Callable<Integer> {
   private void printTable(WrkLoad.Result health, WrkLoad.Result lookups) {
     out.println();
     out.printf(
-        "%-40s %-10s %10s %8s %8s %7s  %-28s %s%n",
+        "%-42s %-18s %10s %8s %8s %7s  %-28s %s%n",
         "scenario", "generator", "req/s", "p50 ms", "p99 ms", "errors", "target", "verdict");
     for (Row r : rows) {
       out.printf(
           Locale.ROOT,
-          "%-40s %-10s %10s %8s %8s %7d  %-28s %s%n",
+          "%-42s %-18s %10s %8s %8s %7d  %-28s %s%n",
           r.scenario(),
           r.generator(),
           Double.isNaN(r.perSecond()) ? "-" : String.format(Locale.ROOT, "%,.0f", r.perSecond()),
