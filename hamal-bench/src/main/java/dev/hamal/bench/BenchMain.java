@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Hamal's benchmarks and the tools that prepare them.",
     subcommands = {
       GenerateCommand.class,
+      GatewayBenchCommand.class,
       ListenerBenchCommand.class,
       PipelineBenchCommand.class,
       ProcessingBenchCommand.class,
