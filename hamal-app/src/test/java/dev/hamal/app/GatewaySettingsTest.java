@@ -39,7 +39,7 @@ class GatewaySettingsTest {
     assertThat(s.productLines()).isEmpty();
     assertThat(s.subscriptions()).isEmpty();
     assertThat(s.levels().get(SearchLevel.PRODUCT_LINE).ratePerSecond()).isEqualTo(50);
-    assertThat(s.levels().get(SearchLevel.CACHE).timeout()).isEqualTo(Duration.ofMillis(50));
+    assertThat(s.levels().get(SearchLevel.CACHE).timeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(s.businessLines()).isEqualTo(dir.resolve("business-lines"));
   }
 

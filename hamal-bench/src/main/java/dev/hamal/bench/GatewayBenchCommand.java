@@ -1,5 +1,7 @@
 package dev.hamal.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.hamal.cache.OrderCache;
 import dev.hamal.cache.OrderCacheConfig;
@@ -15,9 +17,11 @@ import dev.hamal.gateway.Cursors;
 import dev.hamal.gateway.Gateway;
 import dev.hamal.gateway.GatewayDatabase;
 import dev.hamal.gateway.KeyScopes;
+import dev.hamal.gateway.MaskingPolicy;
 import dev.hamal.gateway.OrderLevels;
 import dev.hamal.gateway.OrderService;
 import dev.hamal.gateway.SearchLevel;
+import dev.hamal.gateway.Templates;
 import dev.hamal.order.OrderLookup;
 import dev.hamal.order.OrderPage;
 import dev.hamal.order.OrderQuery;
@@ -102,6 +106,23 @@ import picocli.CommandLine.Option;
             + " a fixed rate and lookups with the index down, against /health and an in-process"
             + " cache loop.")
 final class GatewayBenchCommand implements Callable<Integer> {
+  /** The template the template scenarios name: a projection with formatting, as callers use. */
+  static final String TEMPLATE = "bench-summary";
+
+  private static final String TEMPLATE_BODY =
+      """
+      {"description": "bench: a caller's summary of an order",
+       "fields": {
+         "id": "orderId",
+         "line": "businessLine",
+         "user": "userId",
+         "status": "$lowercase(status)",
+         "amount": "$decimal(amounts.total)",
+         "paid": "$exists(times.paidAt)",
+         "product": "product.name",
+         "created": "$formatTime(times.createdAt, 'Asia/Shanghai', 'yyyy-MM-dd HH:mm:ss')"}}
+      """;
+
   private static final double TARGET_LOOKUPS_PER_SECOND = 20_000;
   private static final double TARGET_LOOKUP_P99_MILLIS = 10;
   private static final double TARGET_SEARCH_P99_MILLIS = 50;
@@ -492,9 +513,21 @@ final class GatewayBenchCommand implements Callable<Integer> {
               .token();
       byte[] secret = new byte[32];
       new SecureRandom().nextBytes(secret);
+      Templates templates =
+          new Templates(
+              database,
+              MaskingPolicy.defaults(),
+              Clock.systemUTC(),
+              Templates.Config.defaults(),
+              Ticker.systemTicker());
+      try {
+        templates.create(
+            TEMPLATE, (ObjectNode) new ObjectMapper().readTree(TEMPLATE_BODY), "bench");
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
       OrderService orderService =
-          new OrderService(
-              levels, new BenchRenderPlans(), new Cursors(secret), Set.copyOf(GatewayOrders.LINES));
+          new OrderService(levels, templates, new Cursors(secret), Set.copyOf(GatewayOrders.LINES));
       try (Gateway gateway =
               Gateway.builder(
                       new Gateway.ServerConfig(
@@ -513,11 +546,10 @@ final class GatewayBenchCommand implements Callable<Integer> {
             Locale.ROOT,
             "gateway   : in this JVM on %s (Helidon SE, virtual threads, max 2,048 concurrent"
                 + " requests); levels %s with product default timeouts and breakers; key rate"
-                + " limit 1,000,000/s; template %s is a JSONata stand-in (Templates not on this"
-                + " build)%n",
+                + " limit 1,000,000/s; template %s (JSONata, stored and compiled by Templates)%n",
             base,
             levels.levels(),
-            BenchRenderPlans.TEMPLATE);
+            TEMPLATE);
         out.printf(
             Locale.ROOT,
             "generators: %s, %d threads, %d connections, keep-alive, closed loop, latency from"
@@ -584,7 +616,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
         // (4) id lookups with the template, open loop
         warmNearCache(cache, hot);
         OpenLoopLoad open = new OpenLoopLoad(http, token);
-        String suffix = "?template=" + BenchRenderPlans.TEMPLATE;
+        String suffix = "?template=" + TEMPLATE;
         OpenLoopLoad.Result templated =
             openRun(
                 open,
@@ -689,7 +721,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
             + "&createdTo="
             + URLEncoder.encode(to.toString(), StandardCharsets.UTF_8)
             + "&limit=20&template="
-            + BenchRenderPlans.TEMPLATE);
+            + TEMPLATE);
   }
 
   private WrkLoad.Result wrkRun(
@@ -882,7 +914,7 @@ final class GatewayBenchCommand implements Callable<Integer> {
 
   private String sample(HttpClient http, String base, String token, String id)
       throws IOException, InterruptedException {
-    String path = "/v1/orders/" + id + "?template=" + BenchRenderPlans.TEMPLATE;
+    String path = "/v1/orders/" + id + "?template=" + TEMPLATE;
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create(base + path))

@@ -101,16 +101,22 @@ public final class OrderLevels implements AutoCloseable {
       }
     }
 
-    /** The default protection of {@code level}. */
+    /**
+     * The default protection of {@code level}. The timeouts are well above each level's normal
+     * latency (a cache hit takes well under a millisecond): they exist to cut a level that hangs,
+     * and a timeout counts as a failure, so a timeout near the normal latency would open circuits
+     * on every garbage-collection pause (measured with {@code hamal bench gateway}: 50 ms on the
+     * cache opened all circuits at once on a loaded machine).
+     */
     public static LevelConfig defaults(SearchLevel level) {
       return switch (level) {
         case CACHE ->
             new LevelConfig(Duration.ofMillis(50), 50, 20, Duration.ofSeconds(5), 4_096, 0);
         case INDEX ->
             new LevelConfig(Duration.ofMillis(500), 50, 20, Duration.ofSeconds(5), 1_024, 0);
-        case STORE -> new LevelConfig(Duration.ofSeconds(1), 50, 20, Duration.ofSeconds(5), 512, 0);
+        case STORE -> new LevelConfig(Duration.ofSeconds(2), 50, 20, Duration.ofSeconds(5), 512, 0);
         case PRODUCT_LINE ->
-            new LevelConfig(Duration.ofSeconds(2), 50, 10, Duration.ofSeconds(10), 16, 50);
+            new LevelConfig(Duration.ofSeconds(3), 50, 10, Duration.ofSeconds(10), 16, 50);
       };
     }
   }
