@@ -111,9 +111,9 @@ public final class OrderLevels implements AutoCloseable {
     public static LevelConfig defaults(SearchLevel level) {
       return switch (level) {
         case CACHE ->
-            new LevelConfig(Duration.ofMillis(50), 50, 20, Duration.ofSeconds(5), 4_096, 0);
+            new LevelConfig(Duration.ofMillis(250), 50, 20, Duration.ofSeconds(5), 4_096, 0);
         case INDEX ->
-            new LevelConfig(Duration.ofMillis(500), 50, 20, Duration.ofSeconds(5), 1_024, 0);
+            new LevelConfig(Duration.ofSeconds(1), 50, 20, Duration.ofSeconds(5), 1_024, 0);
         case STORE -> new LevelConfig(Duration.ofSeconds(2), 50, 20, Duration.ofSeconds(5), 512, 0);
         case PRODUCT_LINE ->
             new LevelConfig(Duration.ofSeconds(3), 50, 10, Duration.ofSeconds(10), 16, 50);
