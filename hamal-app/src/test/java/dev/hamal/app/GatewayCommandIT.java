@@ -54,6 +54,7 @@ class GatewayCommandIT {
         index: {hosts: "%s", index-prefix: gwcmd-%s}
         cache: {redis: "%s", key-prefix: "gwcmd:%s:"}
         subscriptions: {kafka: {bootstrap-servers: "%s"}}
+        operations: {zookeeper: "%s", namespace: "gwcmd-%s", kafka: {bootstrap-servers: "%s"}}
         """
             .formatted(
                 Path.of("..", "examples", "business-lines").toAbsolutePath().normalize(),
@@ -65,7 +66,27 @@ class GatewayCommandIT {
                 suffix,
                 redis.uri(),
                 suffix,
+                TestServers.kafka().bootstrapServers(),
+                TestServers.zooKeeper().connectString(),
+                suffix,
                 TestServers.kafka().bootstrapServers()));
+    var added =
+        InProcessCli.pipe(
+            TestServers.zooKeeper().connectString(),
+            "gwcmd-" + suffix,
+            "add",
+            "shop-db",
+            "--source",
+            "mysql://db1.example.com",
+            "--user",
+            "repl",
+            "--password-env",
+            "SHOP_PW",
+            "--server-id",
+            "6511",
+            "--business-line",
+            "topup");
+    assertThat(added.exit()).as(added.describe()).isZero();
     Map<String, String> env = new HashMap<>();
     env.put("GW_CURSOR_SECRET", "0123456789abcdef0123456789abcdef-" + suffix);
     env.put("GW_DB_PASSWORD", db.adminPassword());
@@ -104,6 +125,50 @@ class GatewayCommandIT {
               base + "/v1/analytics/orders?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z",
               key);
       assertThat(analytics.statusCode()).as(analytics.body()).isEqualTo(200);
+
+      var pipes = get(http, base + "/v1/admin/pipes", key);
+      assertThat(pipes.statusCode()).as(pipes.body()).isEqualTo(200);
+      assertThat(JSON.readTree(pipes.body()).get("pipes").findValuesAsText("name"))
+          .containsExactly("shop-db");
+      var pause =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/admin/pipes/shop-db/pause"))
+                  .header("Authorization", "Bearer " + key)
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(pause.statusCode()).as(pause.body()).isEqualTo(200);
+      assertThat(
+              JSON.readTree(get(http, base + "/v1/admin/pipes", key).body())
+                  .get("pipes")
+                  .get(0)
+                  .get("state")
+                  .asText())
+          .isEqualTo("PAUSED");
+      assertThat(get(http, base + "/v1/admin/instances", key).statusCode()).isEqualTo(200);
+      var letters = get(http, base + "/v1/admin/dead-letters", key);
+      assertThat(letters.statusCode()).as(letters.body()).isEqualTo(200);
+      assertThat(get(http, base + "/v1/admin/dead-letters/0-999999", key).statusCode())
+          .isEqualTo(404);
+
+      var created =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/admin/keys"))
+                  .header("Authorization", "Bearer " + key)
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"name\":\"reader\",\"scopes\":{\"businessLines\":[\"topup\"]}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String reader = JSON.readTree(created.body()).get("key").asText();
+      for (String admin :
+          new String[] {
+            "/v1/admin/pipes", "/v1/admin/instances", "/v1/admin/dead-letters", "/v1/admin/keys"
+          }) {
+        assertThat(get(http, base + admin, reader).statusCode()).as(admin).isEqualTo(403);
+      }
     } finally {
       ProcessorCommand.closeAll(resources);
     }
