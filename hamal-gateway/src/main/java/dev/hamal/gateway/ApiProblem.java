@@ -105,6 +105,25 @@ public final class ApiProblem extends RuntimeException {
     return new ApiProblem(503, "unavailable", detail, List.of());
   }
 
+  /** A refusal with any 4xx {@code status} (those the server itself raises: 414, 431, ...). */
+  static ApiProblem of(int status, String detail) {
+    if (status < 400 || status > 499) {
+      throw new IllegalArgumentException("not a client error status: " + status);
+    }
+    return new ApiProblem(status, slug(status), detail, List.of());
+  }
+
+  /** The problem type slug of a 4xx status the server itself raises. */
+  static String slug(int status) {
+    return switch (status) {
+      case 404 -> "not-found";
+      case 405 -> "method-not-allowed";
+      case 413 -> "too-large";
+      case 415 -> "unsupported-media-type";
+      default -> "bad-request";
+    };
+  }
+
   /** The HTTP status. */
   public int status() {
     return status;

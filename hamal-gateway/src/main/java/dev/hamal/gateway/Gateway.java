@@ -7,8 +7,11 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.hamal.order.OrderSinkUnavailableException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -158,6 +162,7 @@ public final class Gateway implements AutoCloseable {
     routing.error(ApiProblem.class, Gateway::problem);
     routing.error(OrderSinkUnavailableException.class, Gateway::unavailable);
     routing.error(GatewayDatabaseException.class, Gateway::unavailable);
+    routing.error(HttpException.class, Gateway::httpException);
     routing.error(Exception.class, Gateway::failure);
     Map<String, Supplier<Boolean>> ready = Map.copyOf(builder.readiness);
     routing.get("/health", (req, res) -> Json.ok(res, Json.object().put("status", "UP")));
@@ -186,6 +191,7 @@ public final class Gateway implements AutoCloseable {
             .port(config.port())
             .maxConcurrentRequests(config.maxConcurrentRequests())
             .maxPayloadSize(Json.MAX_BODY_BYTES)
+            .directHandlers(Gateway::directHandlers)
             .shutdownGracePeriod(config.shutdownGrace())
             .shutdownHook(false)
             .routing(routing)
@@ -314,9 +320,11 @@ public final class Gateway implements AutoCloseable {
       case 405 -> "Method Not Allowed";
       case 409 -> "Conflict";
       case 413 -> "Content Too Large";
+      case 414 -> "URI Too Long";
       case 415 -> "Unsupported Media Type";
       case 422 -> "Unprocessable Content";
       case 429 -> "Too Many Requests";
+      case 431 -> "Request Header Fields Too Large";
       case 503 -> "Service Unavailable";
       default -> "Error";
     };
@@ -326,10 +334,74 @@ public final class Gateway implements AutoCloseable {
     log.warn(
         "{} {}: unavailable: {}",
         request.prologue().method().text(),
-        request.path().path(),
+        loggable(request.path().path()),
         e.toString());
     sendProblem(
         response, ApiProblem.unavailable("a store the answer needs is unavailable; retry later"));
+  }
+
+  /**
+   * Helidon's own refusals raised while routing (no route for the path and method, a content type
+   * that cannot be parsed, a query that cannot be decoded): a 4xx is the caller's input and becomes
+   * a problem document with that status; anything else is a failure.
+   */
+  private static void httpException(
+      ServerRequest request, ServerResponse response, HttpException e) {
+    int status = e.status().code();
+    if (status < 400 || status > 499) {
+      failure(request, response, e);
+      return;
+    }
+    String detail =
+        switch (status) {
+          case 404 ->
+              "no such endpoint: "
+                  + request.prologue().method().text()
+                  + " "
+                  + OrderService.abbreviate(request.path().path());
+          case 405 -> "this method is not allowed here";
+          default -> "the request is malformed: " + title(status).toLowerCase(Locale.ROOT);
+        };
+    sendProblem(response, ApiProblem.of(status, detail));
+  }
+
+  /**
+   * Refusals the server sends before any route runs (a request line or header it cannot parse, a
+   * URI or headers too long, a declared body over the limit) as problem documents, like every other
+   * refusal. The detail is fixed per status: the server's own message may quote the input or name
+   * its internals.
+   */
+  private static void directHandlers(DirectHandlers.Builder handlers) {
+    DirectHandler handler =
+        (request, event, status, headers, message) -> {
+          int code = status.code();
+          ObjectNode body = Json.object();
+          body.put(
+              "type", code >= 500 ? "/problems/internal" : "/problems/" + ApiProblem.slug(code));
+          body.put("title", code >= 500 ? "Internal Server Error" : title(code));
+          body.put("status", code);
+          body.put(
+              "detail",
+              code >= 500
+                  ? "the gateway failed to read the request"
+                  : "the request was refused before it reached an endpoint: "
+                      + status.reasonPhrase());
+          byte[] bytes;
+          try {
+            bytes = Json.MAPPER.writeValueAsBytes(body);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+          }
+          return DirectHandler.TransportResponse.builder()
+              .status(status)
+              .headers(headers)
+              .header(HeaderNames.CONTENT_TYPE, "application/problem+json")
+              .entity(bytes)
+              .build();
+        };
+    for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+      handlers.addHandler(event, handler);
+    }
   }
 
   private static void failure(ServerRequest request, ServerResponse response, Exception e) {
@@ -337,7 +409,7 @@ public final class Gateway implements AutoCloseable {
     log.error(
         "{} {} failed (error id {})",
         request.prologue().method().text(),
-        request.path().path(),
+        loggable(request.path().path()),
         id,
         e);
     ObjectNode body = Json.object();
@@ -346,6 +418,23 @@ public final class Gateway implements AutoCloseable {
     body.put("status", 500);
     body.put("detail", "the gateway failed; quote error id " + id);
     Json.send(response, 500, body);
+  }
+
+  /**
+   * A decoded request path as one log line: control characters (a {@code %0d%0a} in the path)
+   * escaped, so a caller cannot forge log entries; long paths cut.
+   */
+  static String loggable(String path) {
+    StringBuilder out = new StringBuilder(Math.min(path.length(), 300));
+    for (int i = 0; i < path.length() && i < 300; i++) {
+      char c = path.charAt(i);
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return path.length() > 300 ? out + "..." : out.toString();
   }
 
   /** Stops accepting requests and waits up to the grace period for those in flight. */

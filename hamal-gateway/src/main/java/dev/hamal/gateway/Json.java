@@ -8,11 +8,13 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -100,9 +102,17 @@ public final class Json {
     try {
       node = MAPPER.readTree(body);
     } catch (StreamConstraintsException e) {
-      throw ApiProblem.badRequest("the body exceeds a JSON limit: " + firstLine(e));
+      throw ApiProblem.badRequest("the body exceeds a JSON limit: " + limit(e));
+    } catch (MismatchedInputException e) {
+      // the reader's only databind refusal here: more after the value (its message names classes)
+      throw ApiProblem.badRequest(
+          "the body is not valid JSON: there is more after the JSON value" + at(e));
     } catch (JsonProcessingException e) {
       throw ApiProblem.badRequest("the body is not valid JSON: " + firstLine(e));
+    } catch (CharConversionException e) {
+      // bytes the auto-detected encoding (UTF-16/32 when the body starts with zero bytes) cannot
+      // decode; the body is in memory, so this is the caller's input, not a failed read
+      throw ApiProblem.badRequest("the body is not valid JSON: it is not UTF-8 text");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -114,13 +124,37 @@ public final class Json {
 
   private static String firstLine(JsonProcessingException e) {
     String message = e.getOriginalMessage();
-    var location = e.getLocation();
-    String at =
-        location == null
-            ? ""
-            : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     int newline = message.indexOf('\n');
-    return (newline < 0 ? message : message.substring(0, newline)) + at;
+    message = newline < 0 ? message : message.substring(0, newline);
+    // the parser suggests its own settings ("enable `JsonReadFeature...` to allow"): cut that
+    int tick = message.indexOf('`');
+    if (tick >= 0) {
+      int cut = Math.max(message.lastIndexOf(':', tick), message.lastIndexOf(';', tick));
+      message = cut > 0 ? message.substring(0, cut) : "malformed JSON";
+    }
+    return message + at(e);
+  }
+
+  private static String at(JsonProcessingException e) {
+    var location = e.getLocation();
+    return location == null
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+  }
+
+  /** Which limit, in the API's words (the parser's message names its own classes and methods). */
+  private static String limit(StreamConstraintsException e) {
+    String message = e.getOriginalMessage().toLowerCase(java.util.Locale.ROOT);
+    if (message.contains("nesting")) {
+      return "nested deeper than 64 levels";
+    } else if (message.contains("number")) {
+      return "a number longer than 100 digits";
+    } else if (message.contains("string")) {
+      return "a string longer than " + MAX_BODY_BYTES + " characters";
+    } else if (message.contains("document")) {
+      return "longer than " + MAX_BODY_BYTES + " bytes";
+    }
+    return "nesting 64 levels, numbers 100 digits, strings and documents " + MAX_BODY_BYTES;
   }
 
   /** Sends {@code body} as {@code application/json} with {@code status}. */

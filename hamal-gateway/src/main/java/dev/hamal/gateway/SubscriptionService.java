@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * The subscriptions API under {@code /v1/subscriptions}: create, list, read, delete, pause, resume;
@@ -25,6 +26,8 @@ import java.util.OptionalLong;
 final class SubscriptionService implements HttpService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_LIMIT = 500;
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+  private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final DeliveryServices services;
   private final EventStreams streams;
@@ -62,6 +65,11 @@ final class SubscriptionService implements HttpService {
   private Subscription visible(ServerRequest request) {
     Caller caller = member(request);
     String id = request.path().pathParameters().get("id");
+    if (!ID.matcher(id).matches()) {
+      // the id columns are ASCII: other text cannot name a subscription, and the database would
+      // refuse to compare it (a 503 for the caller's typo)
+      throw ApiProblem.notFound("no subscription " + OrderService.abbreviate(id));
+    }
     return services
         .store()
         .find(id)
@@ -222,6 +230,9 @@ final class SubscriptionService implements HttpService {
       throws InterruptedException {
     Subscription subscription = webhook(visible(request));
     String deliveryId = request.path().pathParameters().get("deliveryId");
+    if (!DELIVERY_ID.matcher(deliveryId).matches()) {
+      throw ApiProblem.notFound("no delivery " + OrderService.abbreviate(deliveryId));
+    }
     DeliveryLog.Recorded recorded =
         services
             .log()
