@@ -208,6 +208,7 @@ final class GatewayFuzzFixture implements AutoCloseable {
                   new OrderService(levels, templates, new Cursors(secret), Set.of(lineA, lineB)))
               .service("/templates", new TemplateService(templates))
               .service("/admin/keys", new KeyService(keys))
+              .service("/admin", new AdminService(new RecordedOperations(List.of("pipe-a"))))
               .service("/analytics", new AnalyticsService(index))
               .service("/subscriptions", subscriptions.service())
               .readiness("database", database::isReachable)
