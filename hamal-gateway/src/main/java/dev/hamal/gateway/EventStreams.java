@@ -85,11 +85,12 @@ final class EventStreams {
     if (subscription.state() != Subscription.State.ACTIVE) {
       throw ApiProblem.conflict("subscription " + subscription.id() + " is paused");
     }
+    var parameters = QueryParameters.of(request.query(), java.util.Set.of("from"));
     Optional<String> from =
         request
             .headers()
             .first(HeaderNames.create("Last-Event-ID"))
-            .or(() -> request.query().first("from").asOptional());
+            .or(() -> parameters.text("from", 4_096));
     Optional<EventStreamPosition> resume = Optional.empty();
     boolean earliest = false;
     if (from.isPresent()) {

@@ -157,27 +157,16 @@ final class SubscriptionService implements HttpService {
     Json.ok(response, services.store().find(subscription.id()).orElseThrow().toJson());
   }
 
-  private static int limit(ServerRequest request) {
-    Optional<String> text = request.query().first("limit").asOptional();
-    if (text.isEmpty()) {
-      return 100;
-    }
-    try {
-      int limit = Integer.parseInt(text.get());
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw ApiProblem.invalidParameter("limit", "must be an integer from 1 to " + MAX_LIMIT);
+  private static int limit(QueryParameters parameters) {
+    return parameters.intInRange("limit", 1, MAX_LIMIT).orElse(100);
   }
 
   private void deliveries(ServerRequest request, ServerResponse response) {
     Subscription subscription = webhook(visible(request));
-    int limit = limit(request);
+    var parameters = QueryParameters.of(request.query(), java.util.Set.of("limit", "before"));
+    int limit = limit(parameters);
     OptionalLong before = OptionalLong.empty();
-    Optional<String> text = request.query().first("before").asOptional();
+    Optional<String> text = parameters.text("before", 20);
     if (text.isPresent()) {
       try {
         before = OptionalLong.of(Long.parseLong(text.get()));
@@ -214,7 +203,12 @@ final class SubscriptionService implements HttpService {
     Subscription subscription = webhook(visible(request));
     ObjectNode body = Json.object();
     ArrayNode items = body.putArray("deadLetters");
-    for (DeliveryLog.DeadLetter d : services.log().deadLetters(subscription.id(), limit(request))) {
+    for (DeliveryLog.DeadLetter d :
+        services
+            .log()
+            .deadLetters(
+                subscription.id(),
+                limit(QueryParameters.of(request.query(), java.util.Set.of("limit"))))) {
       ObjectNode item = items.addObject();
       item.put("deliveryId", d.deliveryId());
       item.put("orderId", d.orderId());
