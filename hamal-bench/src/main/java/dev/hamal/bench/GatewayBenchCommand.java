@@ -632,6 +632,34 @@ final class GatewayBenchCommand implements Callable<Integer> {
 
         // (5) search by user + time range with the template
         if (indexSearch.isPresent() || storeSearch.isPresent()) {
+          if (indexSearch.isPresent()) {
+            // the index alone, in this thread, no HTTP: where a slow search comes from
+            long[] micros = new long[300];
+            for (int i = 0; i < micros.length; i++) {
+              var q =
+                  java.net.URLDecoder.decode(
+                      searchUri(base, workload, i).getQuery(), StandardCharsets.UTF_8);
+              String user = q.replaceAll(".*userId=([^&]*).*", "$1");
+              Instant from = Instant.parse(q.replaceAll(".*createdFrom=([^&]*).*", "$1"));
+              Instant to = Instant.parse(q.replaceAll(".*createdTo=([^&]*).*", "$1"));
+              long start = System.nanoTime();
+              indexSearch
+                  .get()
+                  .search(
+                      OrderQuery.all(20)
+                          .withUserId(user)
+                          .withCreated(Optional.of(from), Optional.of(to)));
+              micros[i] = (System.nanoTime() - start) / 1_000;
+            }
+            java.util.Arrays.sort(micros);
+            out.printf(
+                Locale.ROOT,
+                "index     : direct OrderIndex.search, %d sequential searches: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                micros.length,
+                micros[micros.length / 2] / 1000.0,
+                micros[micros.length * 99 / 100] / 1000.0,
+                micros[micros.length - 1] / 1000.0);
+          }
           OpenLoopLoad.Result searches = openRun(open, "search", i -> searchUri(base, workload, i));
           boolean searchMet =
               searches.failed() == 0

@@ -41,6 +41,8 @@ import java.util.function.Consumer;
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.util.Timeout;
 import org.opensearch.client.json.JsonData;
@@ -190,6 +192,19 @@ public final class OrderIndex implements OrderSink, OrderLookup, OrderSearch {
         .setRequestConfigCallback(r -> r.setResponseTimeout(request))
         .setConnectionConfigCallback(c -> c.setConnectTimeout(connect))
         .setHttpClientConfigCallback(http -> {
+          // The client's default pool (10 connections per node) queues requests once the
+          // gateway has more searches in flight than that; a queued request's wait counts
+          // against its timeout. One connection per request the gateway may run at once.
+          http.setConnectionManager(
+              PoolingAsyncClientConnectionManagerBuilder.create()
+                  .setMaxConnPerRoute(config.maxConnections())
+                  .setMaxConnTotal(config.maxConnections() * hosts.length)
+                  .setDefaultConnectionConfig(
+                      org.apache.hc.client5.http.config.ConnectionConfig.custom()
+                          .setConnectTimeout(connect)
+                          .build())
+                  .setTlsStrategy(ClientTlsStrategyBuilder.create().buildAsync())
+                  .build());
           if (config.username().isPresent()) {
             var credentials = new BasicCredentialsProvider();
             for (HttpHost host : hosts) {

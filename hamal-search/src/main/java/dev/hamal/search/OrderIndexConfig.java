@@ -28,6 +28,8 @@ import java.util.Optional;
  *       batch counts as failed (and is retried by the caller)</td></tr>
  *   <tr><td>{@code connectTimeout}</td><td>5 s</td><td>how long opening a connection may
  *       take</td></tr>
+ *   <tr><td>{@code maxConnections}</td><td>64</td><td>connections to each node; requests beyond
+ *       wait for one (the client's own default, 10, queued the gateway's searches)</td></tr>
  *   <tr><td>{@code username}, {@code password}</td><td>none</td><td>HTTP basic authentication,
  *       for clusters with the security plugin</td></tr>
  * </table>
@@ -41,6 +43,7 @@ public final class OrderIndexConfig {
   private final Duration refreshInterval;
   private final Duration requestTimeout;
   private final Duration connectTimeout;
+  private final int maxConnections;
   private final String username;
   private final String password;
 
@@ -52,6 +55,7 @@ public final class OrderIndexConfig {
     this.refreshInterval = b.refreshInterval;
     this.requestTimeout = b.requestTimeout;
     this.connectTimeout = b.connectTimeout;
+    this.maxConnections = b.maxConnections;
     this.username = b.username;
     this.password = b.password;
   }
@@ -106,6 +110,11 @@ public final class OrderIndexConfig {
     return connectTimeout;
   }
 
+  /** Connections to each node. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   /** The basic-authentication user, if any. */
   public Optional<String> username() {
     return Optional.ofNullable(username);
@@ -132,6 +141,8 @@ public final class OrderIndexConfig {
         + requestTimeout
         + ", connectTimeout="
         + connectTimeout
+        + ", maxConnections="
+        + maxConnections
         + (username == null ? "" : ", username=" + username + ", password=****")
         + '}';
   }
@@ -145,6 +156,7 @@ public final class OrderIndexConfig {
     private Duration refreshInterval = Duration.ofSeconds(1);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(5);
+    private int maxConnections = 64;
     private String username;
     private String password;
 
@@ -228,6 +240,16 @@ public final class OrderIndexConfig {
     /** How long opening a connection may take, 100 ms to 10 min (default 5 s). */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = bounded(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /** Connections to each node, 1 to 1,024 (default 64). */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1 || maxConnections > 1_024) {
+        throw new IllegalArgumentException(
+            "maxConnections must be from 1 to 1024, was " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
       return this;
     }
 
