@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -30,11 +31,20 @@ public final class AnalyticsService implements HttpService {
   private static final Set<String> PARAMETERS =
       Set.of("from", "to", "interval", "zone", "groupBy", "businessLine", "status");
 
-  private final OrderIndex index;
+  private final Function<OrderAnalyticsQuery, OrderAnalytics> analyze;
 
   /** Analytics from {@code index}. */
   public AnalyticsService(OrderIndex index) {
-    this.index = Objects.requireNonNull(index, "index");
+    this(Objects.requireNonNull(index, "index")::analyze);
+  }
+
+  /**
+   * Analytics from {@code analyze}, which behaves as {@link OrderIndex#analyze}: an {@link
+   * IllegalArgumentException} for a query the index refuses, {@link OrderSinkUnavailableException}
+   * when it cannot answer.
+   */
+  AnalyticsService(Function<OrderAnalyticsQuery, OrderAnalytics> analyze) {
+    this.analyze = Objects.requireNonNull(analyze, "analyze");
   }
 
   @Override
@@ -112,7 +122,7 @@ public final class AnalyticsService implements HttpService {
     }
     OrderAnalytics answer;
     try {
-      answer = index.analyze(query);
+      answer = analyze.apply(query);
     } catch (IllegalArgumentException e) {
       throw ApiProblem.badRequest(e.getMessage());
     } catch (OrderSinkUnavailableException e) {

@@ -14,6 +14,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
@@ -134,6 +135,35 @@ public final class Gateway implements AutoCloseable {
     public Gateway start() {
       return new Gateway(this);
     }
+
+    /**
+     * Registers every route of the gateway on {@code rules}: its own paths, the services, and the
+     * catch-all that answers 404 for an unknown path under {@code /v1}. The server's routing gets
+     * them from here, and so does the test that holds the OpenAPI document to them.
+     */
+    void routes(HttpRules rules) {
+      Map<String, Supplier<Boolean>> ready = Map.copyOf(readiness);
+      rules.get("/health", (req, res) -> Json.ok(res, Json.object().put("status", "UP")));
+      rules.get("/ready", (req, res) -> ready(ready, res));
+      rules.get(
+          "/openapi.yaml",
+          (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+            res.send(OpenApiDocument.bytes());
+          });
+      for (var entry : publicServices) {
+        rules.register(entry.getKey(), entry.getValue());
+      }
+      for (var entry : services) {
+        rules.register(entry.getKey(), entry.getValue());
+      }
+      rules.any(
+          "/v1/*",
+          (req, res) -> {
+            throw ApiProblem.notFound(
+                "no such endpoint: " + req.prologue().method().text() + " " + req.path().path());
+          });
+    }
   }
 
   private final WebServer server;
@@ -164,27 +194,7 @@ public final class Gateway implements AutoCloseable {
     routing.error(GatewayDatabaseException.class, Gateway::unavailable);
     routing.error(HttpException.class, Gateway::httpException);
     routing.error(Exception.class, Gateway::failure);
-    Map<String, Supplier<Boolean>> ready = Map.copyOf(builder.readiness);
-    routing.get("/health", (req, res) -> Json.ok(res, Json.object().put("status", "UP")));
-    routing.get("/ready", (req, res) -> ready(ready, res));
-    routing.get(
-        "/openapi.yaml",
-        (req, res) -> {
-          res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-          res.send(OpenApiDocument.bytes());
-        });
-    for (var entry : builder.publicServices) {
-      routing.register(entry.getKey(), entry.getValue());
-    }
-    for (var entry : builder.services) {
-      routing.register(entry.getKey(), entry.getValue());
-    }
-    routing.any(
-        "/v1/*",
-        (req, res) -> {
-          throw ApiProblem.notFound(
-              "no such endpoint: " + req.prologue().method().text() + " " + req.path().path());
-        });
+    builder.routes(routing);
     this.server =
         WebServer.builder()
             .host(config.host())

@@ -72,7 +72,8 @@ public final class GatewayDatabase implements AutoCloseable {
 
   private final HikariDataSource pool;
 
-  private GatewayDatabase(HikariDataSource pool) {
+  /** A database on {@code pool}; {@link #open} is the way to get one that is migrated. */
+  GatewayDatabase(HikariDataSource pool) {
     this.pool = pool;
   }
 
