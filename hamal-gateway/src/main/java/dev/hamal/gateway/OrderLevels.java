@@ -113,7 +113,7 @@ public final class OrderLevels implements AutoCloseable {
         case CACHE ->
             new LevelConfig(Duration.ofMillis(250), 50, 20, Duration.ofSeconds(5), 4_096, 0);
         case INDEX -> new LevelConfig(Duration.ofSeconds(1), 50, 20, Duration.ofSeconds(5), 16, 0);
-        case STORE -> new LevelConfig(Duration.ofSeconds(2), 50, 20, Duration.ofSeconds(5), 64, 0);
+        case STORE -> new LevelConfig(Duration.ofSeconds(2), 50, 20, Duration.ofSeconds(5), 512, 0);
         case PRODUCT_LINE ->
             new LevelConfig(Duration.ofSeconds(3), 50, 10, Duration.ofSeconds(10), 16, 50);
       };

@@ -221,6 +221,7 @@ class OpenApiDocumentTest {
                     new OrderService(levels, templates, new Cursors(new byte[32]), Set.of()))
                 .service("/templates", new TemplateService(templates))
                 .service("/admin/keys", new KeyService(keys))
+                .service("/admin", new AdminService(new RecordedOperations(List.of())))
                 .service(
                     "/analytics",
                     new AnalyticsService(query -> {
