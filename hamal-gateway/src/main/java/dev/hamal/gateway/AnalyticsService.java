@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * {@code /v1/analytics/orders}: counts and amounts per hour or day, optionally per business line or
@@ -27,7 +26,6 @@ import java.util.regex.Pattern;
  * only its business lines.
  */
 public final class AnalyticsService implements HttpService {
-  private static final Pattern LINE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Set<String> PARAMETERS =
       Set.of("from", "to", "interval", "zone", "groupBy", "businessLine", "status");
 
@@ -82,34 +80,8 @@ public final class AnalyticsService implements HttpService {
           default ->
               throw ApiProblem.invalidParameter("groupBy", "must be none, businessLine or status");
         };
-    Set<String> lines =
-        p.list(
-            "businessLine",
-            name -> {
-              if (!LINE.matcher(name).matches()) {
-                throw ApiProblem.invalidParameter(
-                    "businessLine",
-                    "'" + OrderService.abbreviate(name) + "' is not a business line name");
-              }
-              if (!caller.scopes().mayRead(name)) {
-                throw ApiProblem.forbidden("this key may not read business line " + name);
-              }
-              return name;
-            });
-    if (lines.isEmpty() && !caller.scopes().readsAllLines()) {
-      lines = caller.scopes().businessLines();
-    }
-    Set<OrderStatus> statuses =
-        p.list(
-            "status",
-            text -> {
-              try {
-                return OrderStatus.valueOf(text.toUpperCase(Locale.ROOT));
-              } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalidParameter(
-                    "status", "'" + OrderService.abbreviate(text) + "' is not a status");
-              }
-            });
+    Set<String> lines = p.businessLines("businessLine", caller, Set.of());
+    Set<OrderStatus> statuses = p.statuses("status");
     OrderAnalyticsQuery query;
     try {
       query =

@@ -368,7 +368,7 @@ public final class Gateway implements AutoCloseable {
               "no such endpoint: "
                   + request.prologue().method().text()
                   + " "
-                  + OrderService.abbreviate(request.path().path());
+                  + QueryParameters.abbreviate(request.path().path());
           case 405 -> "this method is not allowed here";
           default -> "the request is malformed: " + title(status).toLowerCase(Locale.ROOT);
         };

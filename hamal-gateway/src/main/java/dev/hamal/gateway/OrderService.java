@@ -12,14 +12,12 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * {@code /v1/orders}: an order by id, and searches with cursor pagination, answered by the level
@@ -37,7 +35,6 @@ import java.util.regex.Pattern;
 public final class OrderService implements HttpService {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
-  private static final Pattern LINE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Set<String> SEARCH_PARAMETERS =
       Set.of(
           "businessLine",
@@ -122,16 +119,8 @@ public final class OrderService implements HttpService {
   private void search(ServerRequest request, ServerResponse response) {
     Caller caller = Caller.of(request);
     var parameters = QueryParameters.of(request.query(), SEARCH_PARAMETERS);
-    Set<String> lines = parameters.list("businessLine", this::line);
-    for (String line : lines) {
-      if (!caller.scopes().mayRead(line)) {
-        throw ApiProblem.forbidden("this key may not read business line " + line);
-      }
-    }
-    if (lines.isEmpty() && !caller.scopes().readsAllLines()) {
-      lines = caller.scopes().businessLines();
-    }
-    Set<OrderStatus> statuses = parameters.list("status", QueryParametersStatus::parse);
+    Set<String> lines = parameters.businessLines("businessLine", caller, knownLines);
+    Set<OrderStatus> statuses = parameters.statuses("status");
     Optional<String> user = parameters.text("userId", 191);
     Optional<Instant> from = parameters.instant("createdFrom");
     Optional<Instant> to = parameters.instant("createdTo");
@@ -194,21 +183,6 @@ public final class OrderService implements HttpService {
     Json.ok(response, body);
   }
 
-  private String line(String name) {
-    if (!LINE.matcher(name).matches()) {
-      throw ApiProblem.invalidParameter(
-          "businessLine", "'" + abbreviate(name) + "' is not a business line name");
-    }
-    if (!knownLines.isEmpty() && !knownLines.contains(name)) {
-      throw ApiProblem.invalidParameter("businessLine", "no business line " + name);
-    }
-    return name;
-  }
-
-  static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
-
   /** What a cursor is bound to: the key and every filter and the page size, in a stable form. */
   private static String fingerprint(Caller caller, OrderQuery query) {
     return String.join(
@@ -241,30 +215,5 @@ public final class OrderService implements HttpService {
   static void headers(ServerResponse response, LevelAnswer<?> answer) {
     answer.level().ifPresent(l -> response.header("Hamal-Level", l.label()));
     response.header("Hamal-Degraded", Boolean.toString(answer.degraded()));
-  }
-
-  /** Status names, case-insensitively. */
-  private static final class QueryParametersStatus {
-    private static final Set<String> NAMES = new HashSet<>();
-
-    static {
-      for (OrderStatus s : OrderStatus.values()) {
-        NAMES.add(s.name());
-      }
-    }
-
-    static OrderStatus parse(String text) {
-      String upper = text.toUpperCase(Locale.ROOT);
-      if (!NAMES.contains(upper)) {
-        throw ApiProblem.invalidParameter(
-            "status",
-            "'"
-                + abbreviate(text)
-                + "' is not a status (accepted: "
-                + String.join(", ", new TreeSet<>(NAMES))
-                + ")");
-      }
-      return OrderStatus.valueOf(upper);
-    }
   }
 }

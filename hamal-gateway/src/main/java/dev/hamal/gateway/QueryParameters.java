@@ -1,16 +1,20 @@
 package dev.hamal.gateway;
 
+import dev.hamal.order.OrderStatus;
 import io.helidon.common.uri.UriQuery;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Strict reading of query parameters: an unknown parameter, a repeated single-valued one, or a
@@ -19,6 +23,14 @@ import java.util.function.Function;
 final class QueryParameters {
   private static final int MAX_VALUE_CHARS = 2_048;
   private static final int MAX_LIST_ITEMS = 100;
+
+  private static final Set<String> STATUS_NAMES =
+      Arrays.stream(OrderStatus.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
+  private static final String STATUS_LIST =
+      Arrays.stream(OrderStatus.values())
+          .map(Enum::name)
+          .sorted()
+          .collect(Collectors.joining(", "));
 
   private final UriQuery query;
 
@@ -91,6 +103,53 @@ final class QueryParameters {
       }
     }
     return values;
+  }
+
+  /** The statuses named by {@code name}, case-insensitively. */
+  Set<OrderStatus> statuses(String name) {
+    return list(
+        name,
+        text -> {
+          String upper = text.toUpperCase(Locale.ROOT);
+          if (!STATUS_NAMES.contains(upper)) {
+            throw ApiProblem.invalidParameter(
+                name, "'" + abbreviate(text) + "' is not a status (accepted: " + STATUS_LIST + ")");
+          }
+          return OrderStatus.valueOf(upper);
+        });
+  }
+
+  /**
+   * The business lines named by {@code name}, each a valid line name, in {@code known} (when not
+   * empty) and readable by {@code caller} (403 otherwise); when none is named, the lines the caller
+   * may read (empty for a key that reads every line, meaning "all").
+   */
+  Set<String> businessLines(String name, Caller caller, Set<String> known) {
+    Set<String> lines =
+        list(
+            name,
+            line -> {
+              if (!KeyScopes.NAME.matcher(line).matches()) {
+                throw ApiProblem.invalidParameter(
+                    name, "'" + abbreviate(line) + "' is not a business line name");
+              }
+              if (!known.isEmpty() && !known.contains(line)) {
+                throw ApiProblem.invalidParameter(name, "no business line " + line);
+              }
+              if (!caller.scopes().mayRead(line)) {
+                throw ApiProblem.forbidden("this key may not read business line " + line);
+              }
+              return line;
+            });
+    if (lines.isEmpty() && !caller.scopes().readsAllLines()) {
+      return caller.scopes().businessLines();
+    }
+    return lines;
+  }
+
+  /** {@code text}, cut to 40 characters for a message. */
+  static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 
   Optional<Instant> instant(String name) {

@@ -68,7 +68,7 @@ final class SubscriptionService implements HttpService {
     if (!ID.matcher(id).matches()) {
       // the id columns are ASCII: other text cannot name a subscription, and the database would
       // refuse to compare it (a 503 for the caller's typo)
-      throw ApiProblem.notFound("no subscription " + OrderService.abbreviate(id));
+      throw ApiProblem.notFound("no subscription " + QueryParameters.abbreviate(id));
     }
     return services
         .store()
@@ -225,7 +225,7 @@ final class SubscriptionService implements HttpService {
     Subscription subscription = webhook(visible(request));
     String deliveryId = request.path().pathParameters().get("deliveryId");
     if (!DELIVERY_ID.matcher(deliveryId).matches()) {
-      throw ApiProblem.notFound("no delivery " + OrderService.abbreviate(deliveryId));
+      throw ApiProblem.notFound("no delivery " + QueryParameters.abbreviate(deliveryId));
     }
     DeliveryLog.Recorded recorded =
         services
