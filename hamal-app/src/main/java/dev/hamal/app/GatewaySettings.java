@@ -1,18 +1,11 @@
 package dev.hamal.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hamal.gateway.Gateway;
 import dev.hamal.gateway.MaskingPolicy;
 import dev.hamal.gateway.OrderLevels;
 import dev.hamal.gateway.SearchLevel;
 import dev.hamal.gateway.Templates;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -84,9 +77,6 @@ record GatewaySettings(
           "masking",
           "operations",
           "operations.kafka");
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
   /**
    * The gateway database section.
@@ -152,30 +142,14 @@ record GatewaySettings(
    * @throws SettingsException naming the file, key and what is accepted for every problem
    */
   static GatewaySettings load(Path file, Map<String, String> environment) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SettingsException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
-    }
+    String text = SettingsReader.readFile(file);
     return parse(file, text, environment);
   }
 
   /** Parses {@code yaml} as if read from {@code file}. */
   static GatewaySettings parse(Path file, String yaml, Map<String, String> environment) {
     Path absolute = file.toAbsolutePath().normalize();
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      var location = e.getLocation();
-      throw new SettingsException(
-          List.of(
-              file
-                  + (location == null ? "" : ":" + location.getLineNr())
-                  + ": not valid YAML: "
-                  + e.getOriginalMessage()));
-    }
+    JsonNode root = SettingsReader.parseYaml(file, yaml);
     var r = new SettingsReader(file.toString(), root, environment, SECTIONS, Optional.empty());
     String lines = r.text("business-lines", "./business-lines", "a directory", s -> !s.isBlank());
     Path linesDir =

@@ -1,20 +1,13 @@
 package dev.hamal.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hamal.binlog.SslMode;
 import dev.hamal.coordination.CoordinatorConfig;
 import dev.hamal.listener.ListenerConfig;
 import dev.hamal.listener.Topics;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,9 +84,6 @@ record ListenerSettings(
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
   private static final String DURATION_FORM = "a duration such as 500ms, 15s, 2m or 1h";
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
   /** Copies the producer settings. */
   ListenerSettings {
@@ -107,19 +97,7 @@ record ListenerSettings(
    * @throws SettingsException naming the file, the key and what is accepted for every problem
    */
   static ListenerSettings load(Path file, Map<String, String> environment) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SettingsException(
-          List.of(
-              file
-                  + ": cannot be read ("
-                  + e.getClass().getSimpleName()
-                  + ": "
-                  + e.getMessage()
-                  + ")"));
-    }
+    String text = SettingsReader.readFile(file);
     return parse(
         file, text, environment, defaultInstanceId(hostName(), ProcessHandle.current().pid()));
   }
@@ -134,18 +112,7 @@ record ListenerSettings(
   static ListenerSettings parse(
       Path file, String yaml, Map<String, String> environment, String defaultInstanceId) {
     Path absolute = file.toAbsolutePath().normalize();
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      var location = e.getLocation();
-      throw new SettingsException(
-          List.of(
-              file
-                  + (location == null ? "" : ":" + location.getLineNr())
-                  + ": not valid YAML: "
-                  + e.getOriginalMessage()));
-    }
+    JsonNode root = SettingsReader.parseYaml(file, yaml);
     SettingsReader r =
         new SettingsReader(file.toString(), root, environment, SECTIONS, Optional.of(PRODUCER));
     String instanceId =

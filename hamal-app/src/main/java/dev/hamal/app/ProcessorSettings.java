@@ -1,15 +1,8 @@
 package dev.hamal.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hamal.processor.ProcessorConfig;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,9 +42,6 @@ record ProcessorSettings(
 
   private static final Set<String> SECTIONS =
       Set.of("kafka", "retry", "store", "index", "cache", "reconcile", "metrics");
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
   /**
    * The order store section.
@@ -139,30 +129,14 @@ record ProcessorSettings(
    * @throws SettingsException naming the file, key and what is accepted for every problem
    */
   static ProcessorSettings load(Path file, Map<String, String> environment) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SettingsException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
-    }
+    String text = SettingsReader.readFile(file);
     return parse(file, text, environment);
   }
 
   /** Parses {@code yaml} as if read from {@code file}. */
   static ProcessorSettings parse(Path file, String yaml, Map<String, String> environment) {
     Path absolute = file.toAbsolutePath().normalize();
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      var location = e.getLocation();
-      throw new SettingsException(
-          List.of(
-              file
-                  + (location == null ? "" : ":" + location.getLineNr())
-                  + ": not valid YAML: "
-                  + e.getOriginalMessage()));
-    }
+    JsonNode root = SettingsReader.parseYaml(file, yaml);
     var r = new SettingsReader(file.toString(), root, environment, SECTIONS, Optional.empty());
     Optional<String> bootstrap = r.required("kafka.bootstrap-servers", "host:port[,host:port...]");
     String pattern =

@@ -32,6 +32,51 @@ final class SettingsReader {
   private final Set<String> known = new LinkedHashSet<>();
   private final List<String> problems = new ArrayList<>();
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+      new com.fasterxml.jackson.databind.ObjectMapper(
+          com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+              .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .build());
+
+  /**
+   * The text of a settings file.
+   *
+   * @throws SettingsException naming the file when it cannot be read
+   */
+  static String readFile(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new SettingsException(
+          List.of(
+              file
+                  + ": cannot be read ("
+                  + e.getClass().getSimpleName()
+                  + ": "
+                  + e.getMessage()
+                  + ")"));
+    }
+  }
+
+  /**
+   * {@code yaml} as a tree (duplicate keys refused), as read from {@code file}.
+   *
+   * @throws SettingsException naming the file and line when it is not valid YAML
+   */
+  static JsonNode parseYaml(java.nio.file.Path file, String yaml) {
+    try {
+      return YAML.readTree(yaml);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var location = e.getLocation();
+      throw new SettingsException(
+          List.of(
+              file
+                  + (location == null ? "" : ":" + location.getLineNr())
+                  + ": not valid YAML: "
+                  + e.getOriginalMessage()));
+    }
+  }
+
   /**
    * A reader of one file's tree.
    *
