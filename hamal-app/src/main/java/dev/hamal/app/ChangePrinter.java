@@ -26,16 +26,18 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The demo's console: reads the business lines' topics from their current end and prints each
- * unified order change as it arrives (what the cluster published, not what the database wrote),
- * with a status line every five seconds (pipe owner, committed position, lag, rates).
+ * The demo's terminal output: reads the business lines' topics from their current end and, with
+ * {@code --changes}, prints each unified order change as it arrives (what the cluster published,
+ * not what the database wrote); a status line every ten seconds (pipe owner, committed position,
+ * lag, rates, the simulator's counts).
  *
  * <p>One thread polls; {@link #close()} wakes it up and it exits.
  */
 final class ChangePrinter implements AutoCloseable {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
-  private final DemoCluster cluster;
+  private final DemoSystem system;
+  private final boolean printChanges;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final boolean json;
   private final PrintStream out;
@@ -50,8 +52,13 @@ final class ChangePrinter implements AutoCloseable {
   private long changesAtLastSummary;
 
   private ChangePrinter(
-      DemoCluster cluster, KafkaConsumer<byte[], byte[]> consumer, boolean json, PrintStream out) {
-    this.cluster = cluster;
+      DemoSystem system,
+      KafkaConsumer<byte[], byte[]> consumer,
+      boolean printChanges,
+      boolean json,
+      PrintStream out) {
+    this.system = system;
+    this.printChanges = printChanges;
     this.consumer = consumer;
     this.json = json;
     this.out = out;
@@ -59,9 +66,9 @@ final class ChangePrinter implements AutoCloseable {
 
   /** Positions a consumer at the end of every partition of the topics and starts printing. */
   static ChangePrinter start(
-      DemoCluster cluster, List<String> topics, boolean json, PrintStream out) {
+      DemoSystem system, List<String> topics, boolean printChanges, boolean json, PrintStream out) {
     Map<String, Object> settings = new HashMap<>();
-    settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers());
+    settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafka().bootstrapServers());
     settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "hamal-demo-console");
     KafkaConsumer<byte[], byte[]> consumer =
@@ -77,7 +84,7 @@ final class ChangePrinter implements AutoCloseable {
     for (TopicPartition p : partitions) {
       consumer.position(p, Duration.ofSeconds(60)); // resolve the end now, before anything is sent
     }
-    ChangePrinter printer = new ChangePrinter(cluster, consumer, json, out);
+    ChangePrinter printer = new ChangePrinter(system, consumer, printChanges, json, out);
     Thread thread = new Thread(printer::run, "hamal-demo-console");
     thread.setDaemon(true);
     thread.start();
@@ -110,6 +117,9 @@ final class ChangePrinter implements AutoCloseable {
   private void print(ConsumerRecord<byte[], byte[]> record) {
     if (record.topic().equals(dev.hamal.listener.Topics.DEFAULT_DEAD_LETTERS)) {
       deadLetters++;
+      if (!printChanges) {
+        return;
+      }
       out.println(
           LocalTime.now().format(CLOCK)
               + "  DEAD LETTER  "
@@ -117,6 +127,9 @@ final class ChangePrinter implements AutoCloseable {
       return;
     }
     changes++;
+    if (!printChanges) {
+      return;
+    }
     if (json) {
       out.println(new String(record.value(), StandardCharsets.UTF_8));
       return;
@@ -155,7 +168,7 @@ final class ChangePrinter implements AutoCloseable {
 
   private void maybeSummary() {
     long now = System.nanoTime();
-    if (now - lastSummary < TimeUnit.SECONDS.toNanos(5)) {
+    if (now - lastSummary < TimeUnit.SECONDS.toNanos(printChanges ? 5 : 10)) {
       return;
     }
     double perSecond = (changes - changesAtLastSummary) / ((now - lastSummary) / 1e9);
@@ -163,7 +176,7 @@ final class ChangePrinter implements AutoCloseable {
     changesAtLastSummary = changes;
     StringBuilder text = new StringBuilder("-- ");
     try {
-      PipeStatus status = cluster.status();
+      PipeStatus status = system.pipeStatus();
       text.append("pipe demo ")
           .append(status.state())
           .append(status.owner().map(o -> " on " + o).orElse(""))

@@ -4,46 +4,42 @@ import dev.hamal.binlog.BinlogPosition;
 import dev.hamal.listener.Topics;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.mariadb.jdbc.MariaDbDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hamal demo}: the order center on embedded defaults. Starts an embedded MariaDB 11.4 with
- * row-based binary logging and the product-line schemas ({@code topup}, {@code fuelcard}, {@code
- * ticket} with sixteen order shards, {@code gamecard}), an embedded ZooKeeper, a Kafka broker and
- * two listener instances sharing pipe {@code demo} (the business lines are the example mappings in
- * {@code business-lines/}); the order simulator writes orders through their life cycles, and the
- * console prints every unified order change as it arrives in Kafka, with the pipe's owner,
- * committed position and lag every five seconds.
+ * {@code hamal demo}: the whole order center on embedded defaults ({@link DemoSystem}): MariaDB
+ * 11.4 with the product-line schemas ({@code topup}, {@code fuelcard}, {@code ticket} with sixteen
+ * order shards, {@code gamecard}) and the order store, ZooKeeper, Kafka, OpenSearch, Redis, two
+ * listener and two processor instances, and the gateway with its web console; the order simulator
+ * writes orders through their life cycles, with refunds, bursts and a promotion spike. Prints the
+ * console's address and a demo API key, then a status line every ten seconds ({@code --changes}:
+ * every unified order change as it arrives in Kafka).
  *
  * <p>Stopping (Ctrl-C, or {@code --duration}): the simulator finishes its open transactions, the
- * listeners hand the pipe off (committing what Kafka acknowledged), then Kafka, ZooKeeper and the
- * database stop; the servers' own shutdown hooks wait for that, so no process outlives the command.
+ * gateway stops, the listeners hand the pipe off (committing what Kafka acknowledged), the
+ * processors commit what they wrote, then the servers stop; the servers' own shutdown hooks wait
+ * for that, so no process outlives the command.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the order center on embedded MariaDB, ZooKeeper and Kafka with two listener",
-      "instances while a simulator writes orders of four business lines, and print the",
-      "unified order changes as they arrive in Kafka. Ctrl-C stops everything."
+      "Run the whole order center on embedded MariaDB, ZooKeeper, Kafka, OpenSearch and Redis:",
+      "two listeners, two processors and the gateway with its web console, while a simulator",
+      "writes orders of four business lines. Prints the console address and a demo API key.",
+      "Ctrl-C stops everything."
     })
 final class DemoCommand implements Callable<Integer> {
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-
   @Option(
       names = "--rate",
       defaultValue = "5",
@@ -61,8 +57,19 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Keep the database here between runs (default: a temporary directory).")
+      description =
+          "Keep every server's data (and the roles' logs) here between runs (default: a"
+              + " temporary directory, deleted on exit).")
   Path dataDir;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      paramLabel = "PORT",
+      description =
+          "The gateway's and console's port on 127.0.0.1 (default ${DEFAULT-VALUE}; a free one"
+              + " when taken; 0 = any).")
+  int port;
 
   @Option(
       names = "--duration",
@@ -70,9 +77,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "Stop after this many seconds (default: run until Ctrl-C).")
   Long durationSeconds;
 
+  @Option(names = "--changes", description = "Print every order change as it arrives in Kafka.")
+  boolean changes;
+
   @Option(
       names = "--json",
-      description = "Print each change as its Kafka message (hamal.order-change/1 JSON).")
+      description = "With --changes: print each as its Kafka message (hamal.order-change/1 JSON).")
   boolean json;
 
   @Option(names = "--seed", defaultValue = "1", description = "Simulator seed (default 1).")
@@ -94,57 +104,55 @@ final class DemoCommand implements Callable<Integer> {
     if (rate <= 0) {
       throw new IllegalArgumentException("--rate must be positive, was " + rate);
     }
+    if (durationSeconds != null && durationSeconds <= 0) {
+      throw new IllegalArgumentException("--duration must be positive, was " + durationSeconds);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
-    DemoCluster cluster = null;
-    OrderSimulator simulator = null;
+    DemoSystem system = null;
     ChangePrinter printer = null;
     Thread hook = null;
     try {
-      out.println("hamal demo: starting MariaDB 11.4, ZooKeeper, a Kafka broker ...");
-      cluster = DemoCluster.start(dataDir, out);
-      MariaDbDataSource dataSource = cluster.dataSource();
-      try (Connection c = dataSource.getConnection()) {
-        ProductLines.create(c, lines);
-      }
+      system =
+          DemoSystem.start(new DemoSystem.Options(lines, Optional.ofNullable(dataDir), port), out);
       List<String> topics = new ArrayList<>();
       for (ProductLine line : lines) {
         topics.add(Topics.defaults().forLine(line.schema()));
       }
       topics.add(Topics.defaults().deadLetters());
-      cluster.createTopics(topics);
-      printer = ChangePrinter.start(cluster, topics, json, out);
-      cluster.startListeners(masterStatus(dataSource));
-      out.printf(
-          "hamal demo: %s on 127.0.0.1:%d, ZooKeeper %s, Kafka %s; two listener instances own"
-              + " pipe 'demo'; simulating %s at %s orders/s (Ctrl-C stops)%n",
-          cluster.mariaDb().name(),
-          cluster.mariaDb().port(),
-          cluster.zooKeeper().connectString(),
-          cluster.kafka().bootstrapServers(),
-          lines.stream().map(ProductLine::schema).toList(),
-          rate);
+      printer = ChangePrinter.start(system, topics, changes, json, out);
       SimulatorConfig.Builder simulation =
           SimulatorConfig.builder().ordersPerSecond(rate).lines(lines).seed(seed);
       if (durationSeconds != null) {
         simulation.duration(Duration.ofSeconds(durationSeconds));
       }
-      simulator = OrderSimulator.start(dataSource, simulation.build());
+      OrderSimulator simulator = system.startSimulator(simulation.build());
       printer.simulator(simulator);
-      OrderSimulator sim = simulator;
+      out.printf(
+          "%n  Console:  %s%n  API key:  %s%n  API:      %s/v1/orders   (Authorization: Bearer"
+              + " <key>; openapi at /openapi.yaml)%n  Data:     %s%n%n"
+              + "hamal demo: simulating %s at %s orders/s; Ctrl-C stops everything.%n",
+          system.consoleUrl(),
+          system.apiKey(),
+          system.gatewayUrl(),
+          system.workDir(),
+          lines.stream().map(ProductLine::schema).sorted().toList(),
+          rate);
+      out.flush();
+      DemoSystem running = system;
       ChangePrinter console = printer;
       hook =
           new Thread(
               () -> {
-                sim.close();
+                out.println("hamal demo: stopping ...");
                 console.close();
+                running.close();
                 awaitQuietly(stopped);
               },
               "hamal-demo-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       if (durationSeconds != null) {
-        sim.awaitTermination(Duration.ofSeconds(durationSeconds).plusMinutes(1));
-        BinlogPosition end = masterStatus(dataSource);
-        cluster.awaitCommitted(end, Duration.ofSeconds(60));
+        simulator.awaitTermination(Duration.ofSeconds(durationSeconds).plusMinutes(1));
+        awaitCommitted(system, system.masterStatus(), Duration.ofSeconds(60));
         printer.drain(Duration.ofSeconds(5));
         printer.close();
       }
@@ -152,22 +160,35 @@ final class DemoCommand implements Callable<Integer> {
       printer.summary();
       return 0;
     } finally {
-      if (simulator != null) {
-        simulator.close();
-      }
       if (printer != null) {
         printer.close();
       }
-      if (cluster != null) {
-        cluster.close();
+      if (system != null) {
+        system.close();
       }
-      out.println("hamal demo: stopped; the listeners handed off, the servers are shut down.");
+      out.println("hamal demo: stopped; the roles handed off, the servers are shut down.");
       out.flush();
       stopped.countDown();
       if (hook != null) {
         removeQuietly(hook);
       }
     }
+  }
+
+  /** Waits until the pipe's committed position reaches {@code end}, or the timeout. */
+  private void awaitCommitted(DemoSystem system, BinlogPosition end, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      var committed = system.committed();
+      if (committed.isPresent()
+          && new BinlogPosition(committed.get().file(), committed.get().position()).compareTo(end)
+              >= 0) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    out.println("hamal demo: the pipe did not reach " + end + " within " + timeout);
   }
 
   private Set<ProductLine> lines() {
@@ -191,15 +212,6 @@ final class DemoCommand implements Callable<Integer> {
       chosen.add(line);
     }
     return chosen;
-  }
-
-  private static BinlogPosition masterStatus(MariaDbDataSource dataSource) throws Exception {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
-      rs.next();
-      return new BinlogPosition(rs.getString(1), rs.getLong(2));
-    }
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

@@ -26,10 +26,38 @@ import picocli.CommandLine.Command;
       GatewayCommand.class
     })
 public final class Main implements Runnable {
+  /**
+   * With the value {@code stdin}, the process stops (through its shutdown hooks, as on SIGTERM)
+   * when its standard input reaches its end: the demo starts its roles so, holding their input
+   * open, so that no role outlives a demo that was killed.
+   */
+  static final String PARENT_WATCH_PROPERTY = "hamal.parent-watch";
+
   private Main() {}
 
   public static void main(String[] args) {
+    if ("stdin".equals(System.getProperty(PARENT_WATCH_PROPERTY))) {
+      watchParent();
+    }
     System.exit(commandLine().execute(args));
+  }
+
+  private static void watchParent() {
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // nothing is ever written: only the end matters
+                }
+              } catch (java.io.IOException e) {
+                // a broken pipe is an end too
+              }
+              System.exit(0);
+            },
+            "hamal-parent-watch");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   /**

@@ -101,7 +101,7 @@ class ProcessingEndToEndIT {
       }
       Path lines = dir.resolve("lines");
       Files.createDirectories(lines);
-      for (String resource : DemoCluster.LINE_FILES) {
+      for (String resource : DemoSystem.LINE_FILES) {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
           Files.write(lines.resolve(Path.of(resource).getFileName()), in.readAllBytes());
         }
