@@ -107,6 +107,7 @@ final class DemoCommand implements Callable<Integer> {
     if (durationSeconds != null && durationSeconds <= 0) {
       throw new IllegalArgumentException("--duration must be positive, was " + durationSeconds);
     }
+    quietLogs();
     CountDownLatch stopped = new CountDownLatch(1);
     DemoSystem system = null;
     ChangePrinter printer = null;
@@ -174,6 +175,26 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
   }
+
+  /**
+   * The demo reports its own progress: the parts' start-up notices (Hamal's INFO messages,
+   * Helidon's through java.util.logging) are left out unless {@code HAMAL_LOG_LEVEL} asks for them.
+   * Warnings and errors are still shown.
+   */
+  private static void quietLogs() {
+    if (System.getProperty("HAMAL_LOG_LEVEL") != null || System.getenv("HAMAL_LOG_LEVEL") != null) {
+      return;
+    }
+    if (org.slf4j.LoggerFactory.getLogger("dev.hamal")
+        instanceof ch.qos.logback.classic.Logger hamal) {
+      hamal.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+    HELIDON.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  /** Held so that its level stays (java.util.logging keeps loggers weakly). */
+  private static final java.util.logging.Logger HELIDON =
+      java.util.logging.Logger.getLogger("io.helidon");
 
   /** Waits until the pipe's committed position reaches {@code end}, or the timeout. */
   private void awaitCommitted(DemoSystem system, BinlogPosition end, Duration timeout)

@@ -119,6 +119,8 @@ public final class DemoSystem implements AutoCloseable {
   private final boolean temporaryWorkDir;
   private final Map<String, String> environment;
   private final long startedNanos = System.nanoTime();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private MariaDbServer mariaDb;
   private EmbeddedZooKeeper zooKeeper;
   private KafkaBroker kafka;
@@ -470,6 +472,20 @@ public final class DemoSystem implements AutoCloseable {
     }
   }
 
+  /** The order store's shards, as JDBC URLs on the demo's MariaDB (admin user and password). */
+  public List<String> storeShards() {
+    List<String> urls = new ArrayList<>();
+    for (int shard = 0; shard < STORE_SHARDS; shard++) {
+      urls.add(mariaDb.jdbcUrl(STORE_SHARD_PREFIX + shard));
+    }
+    return urls;
+  }
+
+  /** The business lines the roles read (the mappings in the work directory). */
+  public dev.hamal.order.BusinessLines businessLines() {
+    return dev.hamal.order.BusinessLines.loadDirectory(workDir.resolve("business-lines"));
+  }
+
   /** The options this system was started with. */
   public Options options() {
     return options;
@@ -481,8 +497,12 @@ public final class DemoSystem implements AutoCloseable {
     progress.flush();
   }
 
+  /** Stops everything (once; later calls return at once). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (simulator != null) {
       simulator.close();
     }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ListenerBenchCommand.class,
       PipelineBenchCommand.class,
       ProcessingBenchCommand.class,
+      SoakCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchMain implements Runnable {
