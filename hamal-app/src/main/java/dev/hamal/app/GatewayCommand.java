@@ -175,6 +175,7 @@ final class GatewayCommand implements Callable<Integer> {
         lines.lines().stream().map(BusinessLine::name).collect(Collectors.toUnmodifiableSet());
     Gateway.Builder builder =
         Gateway.builder(settings.server(), keys)
+            .businessLines(lineNames)
             .service("/orders", new OrderService(chain, templates, cursors, lineNames))
             .service("/templates", new TemplateService(templates))
             .service("/admin/keys", new KeyService(keys))

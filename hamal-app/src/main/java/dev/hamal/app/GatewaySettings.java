@@ -166,6 +166,13 @@ record GatewaySettings(
         r.integer("server.default-rate-limit", defaults.defaultRatePerSecond(), 1, 1_000_000);
     Duration grace =
         r.duration("server.shutdown-grace", "10s", Duration.ZERO, Duration.ofMinutes(10));
+    boolean console =
+        r.text(
+                "server.console",
+                "true",
+                "true or false",
+                s -> s.equals("true") || s.equals("false"))
+            .equals("true");
     Optional<String> dbUrl =
         r.required("database.jdbc-url", "a JDBC URL (jdbc:mariadb://host:port/db)");
     String dbUser = r.text("database.user", "hamal", "a user name", s -> !s.isBlank());
@@ -318,7 +325,7 @@ record GatewaySettings(
       return new GatewaySettings(
           absolute,
           linesDir,
-          new Gateway.ServerConfig(host, port, concurrent, rate, grace),
+          new Gateway.ServerConfig(host, port, concurrent, rate, grace, console),
           new Database(dbUrl.orElseThrow(), dbUser, dbPool, dbTimeout),
           dbPassword,
           cursorSecret.orElseThrow(),

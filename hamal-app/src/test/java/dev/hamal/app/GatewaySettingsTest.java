@@ -31,6 +31,7 @@ class GatewaySettingsTest {
             Map.of());
     assertThat(s.server().port()).isEqualTo(8080);
     assertThat(s.server().maxConcurrentRequests()).isEqualTo(2048);
+    assertThat(s.server().console()).isTrue();
     assertThat(s.keyCacheTtl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.store()).isPresent();
     assertThat(s.store().orElseThrow().searchTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -59,13 +60,26 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void shouldTurnTheConsoleOffFromTheFileOrTheEnvironment() {
+    String yaml =
+        """
+        cursor-secret: env:SECRET
+        database: {jdbc-url: "jdbc:mariadb://db:3306/gw"}
+        store: {shards: "jdbc:mariadb://db:3306/orders"}
+        server: {console: false}
+        """;
+    assertThat(parse(yaml, Map.of()).server().console()).isFalse();
+    assertThat(parse(yaml, Map.of("HAMAL_SERVER_CONSOLE", "true")).server().console()).isTrue();
+  }
+
+  @Test
   void shouldNameEveryBadKey() {
     assertThatThrownBy(() ->
             parse(
                 """
                 cursor-secret: "plain text secret"
                 database: {jdbc-url: "jdbc:mariadb://db:3306/gw", pool-size: 0}
-                server: {port: 70000}
+                server: {port: 70000, console: maybe}
                 levels: {store: {timeout: forever}}
                 store: {shards: "jdbc:mariadb://db:3306/orders", search-timeout: 1500ms}
                 masking: {rules: "ext.mobile:SHOUT"}
@@ -76,6 +90,7 @@ class GatewaySettingsTest {
         .hasMessageContaining("cursor-secret")
         .hasMessageContaining("database.pool-size")
         .hasMessageContaining("server.port")
+        .hasMessageContaining("server.console")
         .hasMessageContaining("levels.store.timeout")
         .hasMessageContaining("store.search-timeout")
         .hasMessageContaining("masking.rules")

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Request path: the authentication filter reads {@code Authorization: Bearer <key>} (or {@code
  * X-Api-Key}), checks it against {@link ApiKeys} (cached), takes a permit from the key's rate
  * limiter and puts the {@link Caller} into the request context; then the route runs. Public paths
- * ({@code /health}, {@code /ready}, {@code /openapi.yaml} and the services registered with {@link
- * Builder#publicService}) skip the filter.
+ * ({@code /health}, {@code /ready}, {@code /openapi.yaml}, the web console under {@code /console/}
+ * and the services registered with {@link Builder#publicService}) skip the filter.
  *
  * <p>Errors: an {@link ApiProblem} is rendered as a problem document with its 4xx status; a store
  * or database that cannot answer gives 503; anything else is a bug and gives a 500 whose body holds
@@ -64,13 +65,16 @@ public final class Gateway implements AutoCloseable {
    *     100,000)
    * @param defaultRatePerSecond requests per second per key when its scopes set none
    * @param shutdownGrace how long stopping waits for requests in flight
+   * @param console whether the web console is served at {@code /console/} (and {@code /} redirects
+   *     there)
    */
   public record ServerConfig(
       String host,
       int port,
       int maxConcurrentRequests,
       int defaultRatePerSecond,
-      Duration shutdownGrace) {
+      Duration shutdownGrace,
+      boolean console) {
     /** Checks the values; messages name the setting. */
     public ServerConfig {
       Objects.requireNonNull(host, "host");
@@ -88,15 +92,34 @@ public final class Gateway implements AutoCloseable {
       }
     }
 
-    /** Defaults: all interfaces, port 8080, 2,048 concurrent requests, 1,000 req/s per key. */
+    /** These settings with the console on. */
+    public ServerConfig(
+        String host,
+        int port,
+        int maxConcurrentRequests,
+        int defaultRatePerSecond,
+        Duration shutdownGrace) {
+      this(host, port, maxConcurrentRequests, defaultRatePerSecond, shutdownGrace, true);
+    }
+
+    /**
+     * Defaults: all interfaces, port 8080, 2,048 concurrent requests, 1,000 req/s per key, the
+     * console on.
+     */
     public static ServerConfig defaults() {
-      return new ServerConfig("0.0.0.0", 8080, 2_048, 1_000, Duration.ofSeconds(10));
+      return new ServerConfig("0.0.0.0", 8080, 2_048, 1_000, Duration.ofSeconds(10), true);
     }
 
     /** These settings on another port. */
     public ServerConfig withPort(int newPort) {
       return new ServerConfig(
-          host, newPort, maxConcurrentRequests, defaultRatePerSecond, shutdownGrace);
+          host, newPort, maxConcurrentRequests, defaultRatePerSecond, shutdownGrace, console);
+    }
+
+    /** These settings with the console on or off. */
+    public ServerConfig withConsole(boolean on) {
+      return new ServerConfig(
+          host, port, maxConcurrentRequests, defaultRatePerSecond, shutdownGrace, on);
     }
   }
 
@@ -107,6 +130,7 @@ public final class Gateway implements AutoCloseable {
     private final List<Map.Entry<String, HttpService>> services = new ArrayList<>();
     private final List<Map.Entry<String, HttpService>> publicServices = new ArrayList<>();
     private final Map<String, Supplier<Boolean>> readiness = new LinkedHashMap<>();
+    private Set<String> businessLines = Set.of();
 
     private Builder(ServerConfig config, ApiKeys keys) {
       this.config = Objects.requireNonNull(config, "config");
@@ -125,6 +149,15 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The business lines this gateway serves, for {@code /v1/me} (which tells a key with {@code
+     * ["*"]} the lines it may read); none by default.
+     */
+    public Builder businessLines(Set<String> lines) {
+      this.businessLines = Set.copyOf(lines);
+      return this;
+    }
+
     /** A dependency reported by {@code /ready}; the gateway is ready when all report true. */
     public Builder readiness(String name, Supplier<Boolean> check) {
       readiness.put(name, check);
@@ -138,8 +171,10 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Registers every route of the gateway on {@code rules}: its own paths, the services, and the
-     * catch-all that answers 404 for an unknown path under {@code /v1}. The server's routing gets
-     * them from here, and so does the test that holds the OpenAPI document to them.
+     * catch-all that answers 404 for an unknown path under {@code /v1}. The console ({@code
+     * /console/}, and {@code /} redirecting there, unless {@link ServerConfig#console} is off) and
+     * {@code /v1/me} are the gateway's own. The server's routing gets them from here, and so does
+     * the test that holds the OpenAPI document to them.
      */
     void routes(HttpRules rules) {
       Map<String, Supplier<Boolean>> ready = Map.copyOf(readiness);
@@ -151,9 +186,14 @@ public final class Gateway implements AutoCloseable {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(OpenApiDocument.bytes());
           });
+      if (config.console()) {
+        rules.get("/", ConsoleService::redirectToConsole);
+        rules.register("/console", new ConsoleService());
+      }
       for (var entry : publicServices) {
         rules.register(entry.getKey(), entry.getValue());
       }
+      rules.register("/v1/me", new MeService(businessLines));
       for (var entry : services) {
         rules.register(entry.getKey(), entry.getValue());
       }

@@ -59,6 +59,7 @@ class GatewayFuzzIT {
           new Route("GET", "/health"),
           new Route("GET", "/ready"),
           new Route("GET", "/openapi.yaml"),
+          new Route("GET", "/v1/me"),
           new Route("GET", "/v1/orders"),
           new Route("GET", "/v1/orders/{id}"),
           new Route("GET", "/v1/analytics/orders"),
