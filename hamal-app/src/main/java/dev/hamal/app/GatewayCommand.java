@@ -115,6 +115,26 @@ final class GatewayCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The orders service; its change history is the order store's when the store level is there and
+   * records history ({@code store.history}), else the history endpoint answers 503.
+   */
+  private static OrderService orderService(
+      OrderLevels chain,
+      Templates templates,
+      Cursors cursors,
+      Set<String> lineNames,
+      List<OrderSink> sinks,
+      GatewaySettings settings) {
+    boolean history = settings.store().map(ProcessorSettings.Store::history).orElse(false);
+    for (OrderSink sink : sinks) {
+      if (history && sink instanceof OrderStore store) {
+        return new OrderService(chain, templates, cursors, lineNames, store);
+      }
+    }
+    return new OrderService(chain, templates, cursors, lineNames);
+  }
+
   /** Opens everything the gateway needs and starts it; each part is pushed on {@code resources}. */
   static Gateway start(
       GatewaySettings settings, Map<String, String> environment, Deque<AutoCloseable> resources) {
@@ -176,7 +196,7 @@ final class GatewayCommand implements Callable<Integer> {
     Gateway.Builder builder =
         Gateway.builder(settings.server(), keys)
             .businessLines(lineNames)
-            .service("/orders", new OrderService(chain, templates, cursors, lineNames))
+            .service("/orders", orderService(chain, templates, cursors, lineNames, sinks, settings))
             .service("/templates", new TemplateService(templates))
             .service("/admin/keys", new KeyService(keys))
             .readiness("database", database::isReachable);

@@ -157,7 +157,10 @@ final class ProcessorCommand implements Callable<Integer> {
       OrderStoreConfig.Builder b =
           OrderStoreConfig.builder(s.shards(), s.user())
               .poolSize(s.poolSize())
-              .batchSize(s.batchSize());
+              .batchSize(s.batchSize())
+              .searchTimeout(s.searchTimeout())
+              .history(s.history())
+              .historyRetention(s.historyRetention());
       s.passwordRef().ifPresent(ref -> b.password(ProcessorSettings.resolve(ref, environment)));
       OrderStore store = OrderStore.open(b.build());
       resources.push(store);

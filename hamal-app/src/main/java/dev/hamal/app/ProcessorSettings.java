@@ -52,6 +52,8 @@ record ProcessorSettings(
    * @param poolSize connections per shard
    * @param batchSize rows per multi-row statement
    * @param searchTimeout how long one search statement may run (the gateway's store level)
+   * @param history whether every change is recorded in the order's change history
+   * @param historyRetention how long recorded changes are kept
    */
   record Store(
       List<String> shards,
@@ -59,7 +61,9 @@ record ProcessorSettings(
       Optional<String> passwordRef,
       int poolSize,
       int batchSize,
-      Duration searchTimeout) {}
+      Duration searchTimeout,
+      boolean history,
+      Duration historyRetention) {}
 
   /**
    * The search index section.
@@ -237,9 +241,43 @@ record ProcessorSettings(
       if (searchTimeout.toNanos() % 1_000_000_000L != 0) {
         r.problem("store.search-timeout", "must be whole seconds, was " + searchTimeout);
       }
-      store = shards.map(s -> new Store(split(s), user, password, pool, batch, searchTimeout));
+      boolean history =
+          r.text(
+                  "store.history",
+                  "true",
+                  "true or false",
+                  s -> s.equals("true") || s.equals("false"))
+              .equals("true");
+      Duration retention =
+          retention(
+              r.text(
+                  "store.history-retention",
+                  "30d",
+                  "a duration from 1h to 3650d (such as 30d, 720h)",
+                  ProcessorSettings::isRetention));
+      store =
+          shards.map(s ->
+              new Store(split(s), user, password, pool, batch, searchTimeout, history, retention));
     }
     return store;
+  }
+
+  /** Whether {@code text} is a history retention: days ({@code 30d}) or a duration, 1h to 3650d. */
+  private static boolean isRetention(String text) {
+    try {
+      Duration d = retention(text);
+      return d.compareTo(Duration.ofHours(1)) >= 0 && d.compareTo(Duration.ofDays(3650)) <= 0;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** A history retention: {@code <n>d} for days, else any duration of the settings files. */
+  private static Duration retention(String text) {
+    if (text.matches("\\d{1,5}d")) {
+      return Duration.ofDays(Long.parseLong(text.substring(0, text.length() - 1)));
+    }
+    return SettingsReader.parseDuration(text);
   }
 
   /** The {@code index} section, when enabled. */

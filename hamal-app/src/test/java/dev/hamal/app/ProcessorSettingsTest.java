@@ -116,4 +116,44 @@ class ProcessorSettingsTest {
     assertThatThrownBy(() -> ProcessorSettings.resolve("env:MISSING", Map.of()))
         .hasMessageContaining("MISSING");
   }
+
+  @Test
+  void shouldReadTheStoreHistorySettingsWithTheirDefaultsOverridesAndRanges() {
+    String file =
+        """
+        kafka: {bootstrap-servers: k1:9092}
+        store: {shards: "jdbc:mariadb://db1/o"}
+        """;
+    var defaults = parse(file, Map.of()).store().orElseThrow();
+    assertThat(defaults.history()).isTrue();
+    assertThat(defaults.historyRetention()).isEqualTo(Duration.ofDays(30));
+
+    var overridden =
+        parse(file, Map.of("HAMAL_STORE_HISTORY", "false", "HAMAL_STORE_HISTORY_RETENTION", "7d"))
+            .store()
+            .orElseThrow();
+    assertThat(overridden.history()).isFalse();
+    assertThat(overridden.historyRetention()).isEqualTo(Duration.ofDays(7));
+    assertThat(
+            parse(file, Map.of("HAMAL_STORE_HISTORY_RETENTION", "36h"))
+                .store()
+                .orElseThrow()
+                .historyRetention())
+        .isEqualTo(Duration.ofHours(36));
+
+    assertThatThrownBy(() ->
+            parse(
+                """
+                kafka: {bootstrap-servers: k1:9092}
+                store: {shards: "jdbc:mariadb://db1/o", history: maybe, history-retention: 30m}
+                """,
+                Map.of()))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("store.history: 'maybe' is not accepted; expected true or false")
+        .hasMessageContaining("store.history-retention: '30m' is not accepted")
+        .hasMessageContaining("1h to 3650d");
+    assertThatThrownBy(() -> parse(file, Map.of("HAMAL_STORE_HISTORY_RETENTION", "3651d")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HAMAL_STORE_HISTORY_RETENTION");
+  }
 }

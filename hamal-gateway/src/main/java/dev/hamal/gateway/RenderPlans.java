@@ -20,6 +20,32 @@ public interface RenderPlans {
    */
   RenderPlan plan(Caller caller, Optional<String> templateRef);
 
+  /**
+   * The plan for {@code caller} without any template, not even the key's default: the plain order
+   * document, masked exactly as {@link #plan} masks it for this caller (unless the key may read it
+   * unmasked). Order histories are rendered so.
+   */
+  default RenderPlan untemplated(Caller caller) {
+    KeyScopes scopes = caller.scopes();
+    Caller withoutDefault =
+        new Caller(
+            caller.keyId(),
+            caller.name(),
+            new KeyScopes(
+                scopes.businessLines(),
+                scopes.templates(),
+                Optional.empty(),
+                scopes.unmasked(),
+                scopes.subscribe(),
+                scopes.admin(),
+                scopes.ratePerSecond()));
+    RenderPlan plan = plan(withoutDefault, Optional.empty());
+    if (plan.template().isPresent()) {
+      throw new IllegalStateException("a plan without a template reference applied " + plan);
+    }
+    return plan;
+  }
+
   /** A resolved, compiled way to render orders; thread-safe and cheap to apply. */
   interface RenderPlan {
     /** The template applied, as {@code name@version}; empty for the plain order document. */

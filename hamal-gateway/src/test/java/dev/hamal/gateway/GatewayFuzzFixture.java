@@ -205,7 +205,8 @@ final class GatewayFuzzFixture implements AutoCloseable {
                   keys)
               .service(
                   "/orders",
-                  new OrderService(levels, templates, new Cursors(secret), Set.of(lineA, lineB)))
+                  new OrderService(
+                      levels, templates, new Cursors(secret), Set.of(lineA, lineB), store))
               .service("/templates", new TemplateService(templates))
               .service("/admin/keys", new KeyService(keys))
               .service("/admin", new AdminService(new RecordedOperations(List.of("pipe-a"))))

@@ -3,12 +3,15 @@ package dev.hamal.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hamal.order.OrderChangeCodec;
+import dev.hamal.order.OrderChangeRecord;
+import dev.hamal.order.OrderHistory;
 import dev.hamal.order.OrderLookup;
 import dev.hamal.order.OrderPage;
 import dev.hamal.order.OrderQuery;
 import dev.hamal.order.OrderSearch;
 import dev.hamal.order.OrderSink;
 import dev.hamal.order.OrderSinkUnavailableException;
+import dev.hamal.order.OrderVersion;
 import dev.hamal.order.OrderWrite;
 import dev.hamal.order.SinkResult;
 import dev.hamal.order.SortKey;
@@ -18,22 +21,27 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import org.flywaydb.core.Flyway;
@@ -76,6 +84,19 @@ import org.slf4j.LoggerFactory;
  * duplicates it meets, and inserts into those gaps wait for them: two writers can deadlock even on
  * disjoint ids (measured with two callers on one shard), hence the retry below.
  *
+ * <p><b>Change history.</b> With {@code store.history} on, the same transaction then records every
+ * distinct change of the shard's part of the batch in {@code order_changes} ({@link
+ * OrderChangeRows}): each {@code (order id, version)} once, the older duplicates within the batch
+ * and the stale writes included (they happened at the source; they just did not win), the writes
+ * {@code orders} refused excluded. The multi-row {@code INSERT ... ON DUPLICATE KEY UPDATE order_id
+ * = order_id} makes a redelivered or replayed change a no-op. One transaction holds both, so the
+ * history never names a change the order row has not been given, and a failed batch leaves neither.
+ * A change the history cannot hold (a value too long for it, possible only for a write that never
+ * reached {@code orders}) is returned as a rejection. {@link #history} reads an order's changes
+ * newest first; {@link #purgeHistory} deletes those that committed longer than {@code
+ * store.history-retention} ago, in statements of at most {@value #PURGE_ROWS} rows, on a daemon
+ * thread of the store every {@code historyPurgeInterval}.
+ *
  * <p><b>Failure.</b> A chunk that fails with a data error (a value too long, out of range, a bad
  * date: SQLState class 22/23 or the equivalent server codes; see {@link SqlErrors}) is retried row
  * by row in the same transaction (the server rolled back only the failed statement); rows that fail
@@ -98,13 +119,14 @@ import org.slf4j.LoggerFactory;
  * shards missing.
  *
  * <p><b>Threading.</b> Thread-safe: every call borrows its own connections from the pools, so
- * several processor threads may share one store. The shards of one batch are written concurrently,
- * and the shards of one search are searched concurrently, each on a virtual thread of its own (one
- * connection per shard and call, so a shard's pool bounds the statements it runs at once, and a
- * call waits at most {@code store.connection-timeout} for a connection); a call that touches one
- * shard runs on the calling thread.
+ * several processor threads may share one store; the purge runs on its own thread, stopped by
+ * {@link #close}. The shards of one batch are written concurrently, and the shards of one search
+ * are searched concurrently, each on a virtual thread of its own (one connection per shard and
+ * call, so a shard's pool bounds the statements it runs at once, and a call waits at most {@code
+ * store.connection-timeout} for a connection); a call that touches one shard runs on the calling
+ * thread.
  */
-public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
+public final class OrderStore implements OrderSink, OrderLookup, OrderSearch, OrderHistory {
   /**
    * Most bytes of documents one upsert statement carries, well below {@code max_allowed_packet}.
    */
@@ -133,25 +155,60 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
 
   private static final Logger log = LoggerFactory.getLogger(OrderStore.class);
 
+  /** Most rows one purge statement deletes, so no statement holds locks on many rows for long. */
+  static final int PURGE_ROWS = 10_000;
+
   private final OrderStoreConfig config;
   private final List<HikariDataSource> shards;
-  private final OrderRows rows = new OrderRows(new OrderChangeCodec());
+  private final Clock clock;
+  private final OrderRows rows;
+  private final OrderChangeRows changeRows;
   private final String fullUpsert;
+  private final String fullChangeInsert;
+  private final Optional<ScheduledExecutorService> purger;
 
-  private OrderStore(OrderStoreConfig config, List<HikariDataSource> shards) {
+  private OrderStore(OrderStoreConfig config, List<HikariDataSource> shards, Clock clock) {
     this.config = config;
     this.shards = shards;
+    this.clock = clock;
+    var codec = new OrderChangeCodec();
+    this.rows = new OrderRows(codec);
+    this.changeRows = new OrderChangeRows(codec);
     this.fullUpsert = OrderRows.upsertSql(config.batchSize());
+    this.fullChangeInsert = OrderChangeRows.insertSql(config.batchSize());
+    this.purger =
+        config.historyPurgeInterval().isZero()
+            ? Optional.empty()
+            : Optional.of(
+                Executors.newSingleThreadScheduledExecutor(task -> {
+                  Thread thread = new Thread(task, "hamal-store-history-purge");
+                  thread.setDaemon(true);
+                  return thread;
+                }));
   }
 
   /**
-   * Opens a pool per shard and, when {@code store.migrate} is on, migrates every shard.
+   * Opens a pool per shard and, when {@code store.migrate} is on, migrates every shard; the history
+   * purge measures the retention on the system clock.
    *
    * @throws OrderSinkUnavailableException if a shard cannot be reached
    * @throws OrderStoreException if a migration fails
    */
   public static OrderStore open(OrderStoreConfig config) {
+    return open(config, Clock.systemUTC());
+  }
+
+  /**
+   * Opens a pool per shard and, when {@code store.migrate} is on, migrates every shard; then
+   * schedules the history purge (every {@link OrderStoreConfig#historyPurgeInterval()}, the first
+   * one interval after opening), which measures {@code store.history-retention} on {@code clock}.
+   *
+   * @throws OrderSinkUnavailableException if a shard cannot be reached
+   * @throws OrderStoreException if a migration fails
+   */
+  public static OrderStore open(OrderStoreConfig config, Clock clock) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
     List<HikariDataSource> pools = new ArrayList<>();
     try {
       for (int i = 0; i < config.shards().size(); i++) {
@@ -167,7 +224,7 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
               + ")",
           e);
     }
-    var store = new OrderStore(config, List.copyOf(pools));
+    var store = new OrderStore(config, List.copyOf(pools), clock);
     log.info("order store open: {}", config);
     if (config.migrate()) {
       try {
@@ -177,6 +234,10 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
         throw e;
       }
     }
+    store.purger.ifPresent(p -> {
+      long millis = config.historyPurgeInterval().toMillis();
+      p.scheduleWithFixedDelay(store::purgeOnSchedule, millis, millis, TimeUnit.MILLISECONDS);
+    });
     return store;
   }
 
@@ -257,24 +318,11 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
 
   @Override
   public SinkResult apply(List<OrderWrite> writes) {
-    Map<String, OrderWrite> newest = new HashMap<>(writes.size() * 2);
-    int stale = 0;
-    for (OrderWrite write : writes) {
-      OrderWrite held = newest.get(write.orderId());
-      if (held == null) {
-        newest.put(write.orderId(), write);
-      } else {
-        stale++;
-        if (write.version().isNewerThan(held.version())) {
-          newest.put(write.orderId(), write);
-        }
-      }
-    }
     List<List<OrderWrite>> byShard = new ArrayList<>(shards.size());
     for (int i = 0; i < shards.size(); i++) {
       byShard.add(new ArrayList<>());
     }
-    for (OrderWrite write : newest.values()) {
+    for (OrderWrite write : writes) {
       byShard.get(shardOf(write.orderId())).add(write);
     }
     List<ShardWrite> work = new ArrayList<>();
@@ -285,9 +333,10 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
     }
     runAll(work);
     int applied = 0;
+    int stale = 0;
     List<SinkResult.Rejection> rejected = new ArrayList<>();
     for (ShardWrite result : work) {
-      applied += result.applied;
+      applied += result.applied.size();
       stale += result.stale;
       rejected.addAll(result.rejected);
     }
@@ -307,23 +356,65 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
     callAll(tasks);
   }
 
-  /** One shard's part of a batch: one transaction. Not thread-safe; used once. */
+  /** One change of one order: the history's primary key. */
+  private record ChangeKey(String orderId, OrderVersion version) {
+    static ChangeKey of(OrderWrite write) {
+      return new ChangeKey(write.orderId(), write.version());
+    }
+  }
+
+  /** Orders writes by order id, then version: the primary key order of both tables. */
+  private static final Comparator<OrderWrite> BY_ID_AND_VERSION =
+      Comparator.comparing(OrderWrite::orderId).thenComparing(OrderWrite::version);
+
+  /**
+   * One shard's part of a batch: one transaction. The newest write of each order id goes to {@code
+   * orders}; with the history on, every distinct change (order id and version, the newest write's
+   * included) goes to {@code order_changes}, except the writes {@code orders} refused. Not
+   * thread-safe; used once.
+   */
   private final class ShardWrite {
     private final int shard;
-    private final List<OrderWrite> writes;
-    private int applied;
+
+    /** The newest write of each order id, by order id. */
+    private final List<OrderWrite> newest;
+
+    /** Writes of the batch that a newer (or equal) write of the same order follows: stale. */
+    private final int duplicates;
+
+    /** Every distinct change, by order id and version; empty when the history is off. */
+    private final List<OrderWrite> changes;
+
+    private final Set<ChangeKey> applied = new HashSet<>();
     private int stale;
     private final List<SinkResult.Rejection> rejected = new ArrayList<>();
 
     ShardWrite(int shard, List<OrderWrite> writes) {
       this.shard = shard;
-      this.writes = new ArrayList<>(writes);
-      this.writes.sort((a, b) -> a.orderId().compareTo(b.orderId()));
+      List<OrderWrite> sorted = new ArrayList<>(writes);
+      sorted.sort(BY_ID_AND_VERSION);
+      this.newest = new ArrayList<>();
+      this.changes = new ArrayList<>();
+      for (int i = 0; i < sorted.size(); i++) {
+        OrderWrite write = sorted.get(i);
+        boolean last = i + 1 == sorted.size();
+        if (last || !sorted.get(i + 1).orderId().equals(write.orderId())) {
+          newest.add(write);
+        }
+        if (config.history()
+            && (last || !ChangeKey.of(sorted.get(i + 1)).equals(ChangeKey.of(write)))) {
+          changes.add(write);
+        }
+      }
+      this.duplicates = writes.size() - newest.size();
     }
 
     ShardWrite run() {
       try (Connection c = shards.get(shard).getConnection()) {
         for (int attempt = 1; ; attempt++) {
+          applied.clear();
+          stale = duplicates;
+          rejected.clear();
           try {
             write(c);
             c.commit();
@@ -335,9 +426,6 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
             }
             log.debug(
                 "order store shard {}: deadlock, attempt {}: {}", shard, attempt, e.toString());
-            applied = 0;
-            stale = 0;
-            rejected.clear();
           } catch (RuntimeException e) {
             rollbackQuietly(c, e);
             throw e;
@@ -350,10 +438,10 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
 
     private void write(Connection c) throws SQLException {
       Map<String, String> held =
-          versions(c, writes.stream().map(OrderWrite::orderId).toList(), true);
-      List<OrderRows.Row> toSend = new ArrayList<>(writes.size());
-      List<Boolean> exists = new ArrayList<>(writes.size());
-      for (OrderWrite write : writes) {
+          versions(c, newest.stream().map(OrderWrite::orderId).toList(), true);
+      List<OrderRows.Row> toSend = new ArrayList<>(newest.size());
+      List<Boolean> exists = new ArrayList<>(newest.size());
+      for (OrderWrite write : newest) {
         String stored = held.get(write.orderId());
         if (stored == null || write.version().toString().compareTo(stored) > 0) {
           toSend.add(rows.encode(write));
@@ -363,22 +451,105 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
         }
       }
       int from = 0;
-      for (List<OrderRows.Row> chunk : chunks(toSend)) {
+      for (List<OrderRows.Row> chunk : chunks(toSend, OrderRows.Row::approximateBytes)) {
         upsertChunk(c, chunk, exists.subList(from, from + chunk.size()));
         from += chunk.size();
       }
+      if (!changes.isEmpty()) {
+        record(c, toSend);
+      }
     }
 
-    private List<List<OrderRows.Row>> chunks(List<OrderRows.Row> all) {
-      List<List<OrderRows.Row>> chunks = new ArrayList<>();
+    /**
+     * Records the batch's distinct changes in {@code order_changes}, but for those {@code orders}
+     * refused; {@code sent} are the encoded upserts, whose documents are reused.
+     */
+    private void record(Connection c, List<OrderRows.Row> sent) throws SQLException {
+      Map<ChangeKey, String> encoded = new HashMap<>(sent.size() * 2);
+      for (OrderRows.Row row : sent) {
+        if (row.write().change().after().isPresent()) {
+          encoded.put(ChangeKey.of(row.write()), row.doc());
+        }
+      }
+      Set<ChangeKey> refused = new HashSet<>();
+      for (SinkResult.Rejection rejection : rejected) {
+        refused.add(ChangeKey.of(rejection.write()));
+      }
+      List<OrderChangeRows.Row> toRecord = new ArrayList<>(changes.size());
+      for (OrderWrite write : changes) {
+        ChangeKey key = ChangeKey.of(write);
+        if (!refused.contains(key)) {
+          toRecord.add(changeRows.encode(write, Optional.ofNullable(encoded.get(key))));
+        }
+      }
+      for (List<OrderChangeRows.Row> chunk :
+          chunks(toRecord, OrderChangeRows.Row::approximateBytes)) {
+        try {
+          insertChanges(c, chunk);
+        } catch (SQLException e) {
+          if (!SqlErrors.isDataError(e)) {
+            throw e;
+          }
+          log.debug(
+              "order store shard {}: history chunk refused, retrying row by row: {}",
+              shard,
+              e.toString());
+          for (OrderChangeRows.Row row : chunk) {
+            try {
+              insertChanges(c, List.of(row));
+            } catch (SQLException rowFailure) {
+              if (!SqlErrors.isDataError(rowFailure)) {
+                throw rowFailure;
+              }
+              unrecordable(row.write(), rowFailure);
+            }
+          }
+        }
+      }
+    }
+
+    /**
+     * Counts a write whose change the history cannot hold as rejected instead of applied or stale:
+     * the order row may hold it, but nothing is dropped without a word.
+     */
+    private void unrecordable(OrderWrite write, SQLException e) {
+      if (!applied.remove(ChangeKey.of(write))) {
+        stale--;
+      }
+      rejected.add(
+          new SinkResult.Rejection(
+              write,
+              "the order's change history cannot hold this change: " + SqlErrors.describe(e)));
+    }
+
+    private void insertChanges(Connection c, List<OrderChangeRows.Row> chunk) throws SQLException {
+      String sql =
+          chunk.size() == config.batchSize()
+              ? fullChangeInsert
+              : OrderChangeRows.insertSql(chunk.size());
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        int at = 1;
+        for (OrderChangeRows.Row row : chunk) {
+          at = OrderChangeRows.bind(ps, at, row);
+        }
+        ps.executeUpdate();
+      }
+    }
+
+    /**
+     * {@code all} cut into chunks of at most {@code store.batch-size} rows and {@value
+     * #CHUNK_BYTES} bytes (a row larger than that alone).
+     */
+    private <R> List<List<R>> chunks(List<R> all, java.util.function.ToIntFunction<R> bytesOf) {
+      List<List<R>> chunks = new ArrayList<>();
       int from = 0;
       while (from < all.size()) {
         int to = from;
         long bytes = 0;
         while (to < all.size()
             && to - from < config.batchSize()
-            && (to == from || bytes + all.get(to).approximateBytes() <= CHUNK_BYTES)) {
-          bytes += all.get(to).approximateBytes();
+            && (to == from || bytes + bytesOf.applyAsInt(all.get(to)) <= CHUNK_BYTES)) {
+          bytes += bytesOf.applyAsInt(all.get(to));
           to++;
         }
         chunks.add(all.subList(from, to));
@@ -406,7 +577,9 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
         return;
       }
       if (affected == expected) {
-        applied += chunk.size();
+        for (OrderRows.Row row : chunk) {
+          applied.add(ChangeKey.of(row.write()));
+        }
       } else {
         reconcile(c, chunk);
       }
@@ -416,7 +589,7 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
       for (OrderRows.Row row : chunk) {
         try {
           if (upsert(c, List.of(row)) > 0) {
-            applied++;
+            applied.add(ChangeKey.of(row.write()));
           } else {
             stale++;
           }
@@ -435,7 +608,7 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
           versions(c, chunk.stream().map(OrderRows.Row::orderId).toList(), false);
       for (OrderRows.Row row : chunk) {
         if (row.version().equals(now.get(row.orderId()))) {
-          applied++;
+          applied.add(ChangeKey.of(row.write()));
         } else {
           stale++;
         }
@@ -718,6 +891,114 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
         && query.after().map(after -> after.precedes(order.order())).orElse(true);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One statement on the order's shard: {@code WHERE order_id = ? ORDER BY version DESC LIMIT
+   * ?}, a backward range on the primary key of {@code order_changes}, under {@code
+   * store.search-timeout}. Returns what is recorded whether or not {@code store.history} is on now.
+   *
+   * @throws OrderStoreException when a recorded change cannot be decoded
+   */
+  @Override
+  public List<OrderChangeRecord> history(String orderId, int limit) {
+    Objects.requireNonNull(orderId, "orderId");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("a history limit is 1 to " + MAX_LIMIT + ", was " + limit);
+    }
+    int shard = shardOf(orderId);
+    List<OrderChangeRecord> found = new ArrayList<>(Math.min(limit, 64));
+    try (Connection c = shards.get(shard).getConnection()) {
+      try {
+        try (PreparedStatement ps = c.prepareStatement(OrderChangeRows.HISTORY_SQL)) {
+          ps.setQueryTimeout((int) config.searchTimeout().toSeconds());
+          ps.setString(1, orderId);
+          ps.setInt(2, limit);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              found.add(changeRows.read(rs));
+            }
+          }
+        }
+        c.rollback(); // ends the read-only transaction
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw unavailable("read the change history from", shard, e);
+    }
+    return List.copyOf(found);
+  }
+
+  /**
+   * Deletes the recorded changes that committed more than {@code store.history-retention} ago (on
+   * this store's clock) from every shard, at most {@value #PURGE_ROWS} rows per statement, each
+   * statement its own transaction, until a statement deletes fewer; the store also runs this every
+   * {@link OrderStoreConfig#historyPurgeInterval()}. Safe to run from several instances at once.
+   *
+   * @return how many changes were deleted
+   * @throws OrderSinkUnavailableException when a shard cannot be purged (the other shards are
+   *     purged all the same)
+   */
+  public long purgeHistory() {
+    return purgeHistory(PURGE_ROWS);
+  }
+
+  /** {@link #purgeHistory()} with {@code rowsPerStatement} rows per statement. */
+  long purgeHistory(int rowsPerStatement) {
+    LocalDateTime before =
+        OrderRows.floorDateTime(clock.instant().minus(config.historyRetention()));
+    long deleted = 0;
+    OrderSinkUnavailableException failure = null;
+    for (int shard = 0; shard < shards.size(); shard++) {
+      try (Connection c = shards.get(shard).getConnection()) {
+        try (PreparedStatement ps = c.prepareStatement(OrderChangeRows.PURGE_SQL)) {
+          ps.setObject(1, before);
+          ps.setInt(2, rowsPerStatement);
+          int n;
+          do {
+            n = ps.executeUpdate();
+            c.commit();
+            deleted += n;
+          } while (n == rowsPerStatement && !Thread.currentThread().isInterrupted());
+        } catch (SQLException e) {
+          rollbackQuietly(c, e);
+          throw e;
+        }
+      } catch (SQLException e) {
+        OrderSinkUnavailableException cause = unavailable("purge the change history of", shard, e);
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return deleted;
+  }
+
+  /** The scheduled purge: logs what it did; a failure is logged and the next run tries again. */
+  private void purgeOnSchedule() {
+    try {
+      long deleted = purgeHistory();
+      if (deleted > 0) {
+        log.info(
+            "order store: purged {} recorded changes older than {}",
+            deleted,
+            config.historyRetention());
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "order store: the history purge failed; it runs again in {}",
+          config.historyPurgeInterval(),
+          e);
+    }
+  }
+
   /** Runs the tasks one after the other on the calling thread. */
   private static <T> List<T> callEach(List<Callable<T>> tasks) {
     List<T> results = new ArrayList<>(tasks.size());
@@ -801,8 +1082,22 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch {
     }
   }
 
+  /**
+   * Stops the history purge (interrupting one that runs, waiting up to {@code store.socket-timeout}
+   * for it to end) and closes the pools.
+   */
   @Override
   public void close() {
+    purger.ifPresent(p -> {
+      p.shutdownNow();
+      try {
+        if (!p.awaitTermination(config.socketTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+          log.warn("order store: the history purge did not stop in time; closing the pools");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     for (HikariDataSource pool : shards) {
       pool.close();
     }

@@ -30,6 +30,11 @@ import java.util.Objects;
  *       search that runs out fails as unavailable</td></tr>
  *   <tr><td>{@code store.migrate}</td><td>true</td><td>run the schema migrations on every shard
  *       when the store opens</td></tr>
+ *   <tr><td>{@code store.history}</td><td>true</td><td>record every distinct change of every order
+ *       in {@code order_changes}, in the transaction that writes the order</td></tr>
+ *   <tr><td>{@code store.history-retention}</td><td>30 days</td><td>how long recorded changes are
+ *       kept, by their commit time, 1 h..3650 days; older ones are purged every {@link
+ *       Builder#historyPurgeInterval purge interval}</td></tr>
  * </table>
  *
  * <p>Immutable; validated when built, with messages that name the key.
@@ -44,6 +49,9 @@ public final class OrderStoreConfig {
   private final int batchSize;
   private final Duration searchTimeout;
   private final boolean migrate;
+  private final boolean history;
+  private final Duration historyRetention;
+  private final Duration historyPurgeInterval;
 
   private OrderStoreConfig(Builder b) {
     if (b.shards.isEmpty()) {
@@ -81,6 +89,17 @@ public final class OrderStoreConfig {
           "store.search-timeout must be whole seconds (a JDBC query timeout), was "
               + b.searchTimeout);
     }
+    within(
+        "store.history-retention", b.historyRetention, Duration.ofHours(1), Duration.ofDays(3650));
+    if (b.historyPurgeInterval == null
+        || (!b.historyPurgeInterval.isZero()
+            && (b.historyPurgeInterval.compareTo(Duration.ofMillis(100)) < 0
+                || b.historyPurgeInterval.compareTo(Duration.ofDays(1)) > 0))) {
+      throw new IllegalArgumentException(
+          "the history purge interval must be 0 (no scheduled purge) or between 100 ms and 1 day,"
+              + " was "
+              + b.historyPurgeInterval);
+    }
     this.shards = List.copyOf(b.shards);
     this.user = b.user;
     this.password = b.password;
@@ -90,6 +109,9 @@ public final class OrderStoreConfig {
     this.batchSize = b.batchSize;
     this.searchTimeout = b.searchTimeout;
     this.migrate = b.migrate;
+    this.history = b.history;
+    this.historyRetention = b.historyRetention;
+    this.historyPurgeInterval = b.historyPurgeInterval;
   }
 
   private static void within(String key, Duration value, Duration min, Duration max) {
@@ -154,6 +176,21 @@ public final class OrderStoreConfig {
     return migrate;
   }
 
+  /** Whether writes record every distinct change in the order's change history. */
+  public boolean history() {
+    return history;
+  }
+
+  /** How long recorded changes are kept, by their commit time. */
+  public Duration historyRetention() {
+    return historyRetention;
+  }
+
+  /** How often the store purges expired changes; zero when it does not on its own. */
+  public Duration historyPurgeInterval() {
+    return historyPurgeInterval;
+  }
+
   @Override
   public String toString() {
     return "OrderStoreConfig[store.shards="
@@ -174,6 +211,10 @@ public final class OrderStoreConfig {
         + searchTimeout
         + ", store.migrate="
         + migrate
+        + ", store.history="
+        + history
+        + ", store.history-retention="
+        + historyRetention
         + "]";
   }
 
@@ -196,6 +237,9 @@ public final class OrderStoreConfig {
     private int batchSize = 500;
     private Duration searchTimeout = Duration.ofSeconds(5);
     private boolean migrate = true;
+    private boolean history = true;
+    private Duration historyRetention = Duration.ofDays(30);
+    private Duration historyPurgeInterval = Duration.ofMinutes(10);
 
     private Builder(List<String> shards, String user) {
       this.shards = new java.util.ArrayList<>(Objects.requireNonNull(shards, "store.shards"));
@@ -241,6 +285,29 @@ public final class OrderStoreConfig {
     /** Sets {@code store.migrate}. */
     public Builder migrate(boolean value) {
       migrate = value;
+      return this;
+    }
+
+    /** Sets {@code store.history}. */
+    public Builder history(boolean value) {
+      history = value;
+      return this;
+    }
+
+    /** Sets {@code store.history-retention}. */
+    public Builder historyRetention(Duration value) {
+      historyRetention = value;
+      return this;
+    }
+
+    /**
+     * How often the open store purges changes older than {@code store.history-retention}, on a
+     * thread of its own (default 10 minutes, 100 ms to 1 day); zero for no scheduled purge ({@link
+     * OrderStore#purgeHistory()} still purges on demand). Not a settings key: every instance that
+     * opens the store purges, and several purging at once delete each row once.
+     */
+    public Builder historyPurgeInterval(Duration value) {
+      historyPurgeInterval = value;
       return this;
     }
 

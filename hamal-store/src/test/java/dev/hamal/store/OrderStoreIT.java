@@ -159,7 +159,8 @@ class OrderStoreIT {
                     + "."
                     + OrderStore.HISTORY_TABLE
                     + " WHERE success"))
-        .isEqualTo(1);
+        .as("V1 orders, V2 order_changes")
+        .isEqualTo(2);
     List<String> indexes =
         Sql.query(
             server,

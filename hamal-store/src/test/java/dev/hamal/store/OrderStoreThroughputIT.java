@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,17 +30,20 @@ import org.slf4j.LoggerFactory;
  * How fast the store applies changes: ~200k writes of 51k orders in binlog order, in batches of
  * 2,000, against the embedded MariaDB 11.4, by one caller and then by two concurrent callers that
  * each own half of the order ids (as two processor threads owning Kafka partitions would), each
- * into a fresh database; then the same writes again (every one stale). Logs one line per pass with
- * the wall-clock rate and the client's and the server's CPU time per write; asserts only that every
- * write was accounted for (throughput on a shared machine is reported, not enforced).
+ * into a fresh database; then the same writes again (every one stale). Each is run with the change
+ * history off (the baseline) and on, in the same run, one after the other. Logs one line per pass
+ * with the wall-clock rate and the client's and the server's CPU time per write, and the ratio of
+ * each history-on pass to its baseline; asserts only that every write was accounted for (throughput
+ * on a shared machine is reported, not enforced).
  *
  * <p>Run: {@code ./mvnw -B -pl hamal-store -am verify -Dtest=NoSuchTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OrderStoreThroughputIT
  * -Dfailsafe.failIfNoSpecifiedTests=false}. Options ({@code -Dname=value}): {@code
  * store.bench.orders} (51000), {@code store.bench.batch} (2000 writes per apply), {@code
  * store.bench.rows} (500 rows per statement), {@code store.bench.callers} ({@code 1,2}), {@code
- * store.bench.server-args} (comma-separated {@code mariadbd} options: runs a dedicated server with
- * them instead of the shared one, e.g. {@code --skip-log-bin,--innodb-buffer-pool-size=1G}).
+ * store.bench.history} ({@code off,on}), {@code store.bench.server-args} (comma-separated {@code
+ * mariadbd} options: runs a dedicated server with them instead of the shared one, e.g. {@code
+ * --skip-log-bin,--innodb-buffer-pool-size=1G}).
  */
 class OrderStoreThroughputIT {
   private static final Logger log = LoggerFactory.getLogger(OrderStoreThroughputIT.class);
@@ -46,6 +51,7 @@ class OrderStoreThroughputIT {
   private static final int BATCH = Integer.getInteger("store.bench.batch", 2_000);
   private static final int ROWS = Integer.getInteger("store.bench.rows", 500);
   private static final String CALLERS = System.getProperty("store.bench.callers", "1,2");
+  private static final String HISTORY = System.getProperty("store.bench.history", "off,on");
 
   @Test
   void shouldApplyTwoHundredThousandWritesAndReportTheRate() throws Exception {
@@ -69,33 +75,63 @@ class OrderStoreThroughputIT {
         OrderHistories.generate("topup", ORDERS, Instant.parse("2025-06-18T00:00:00Z"), 1).writes();
     for (String count : CALLERS.split(",")) {
       int callers = Integer.parseInt(count.trim());
-      OrderStoreConfig config =
-          StoreDatabases.oneShard(server, "store_throughput_" + callers)
-              .poolSize(callers + 1)
-              .batchSize(ROWS)
-              .build();
-      try (var store = OrderStore.open(config)) {
-        store.apply(writes.subList(0, 1)); // warm the pool and the statement path
-        var bench = new Pass(store, server, settings, callers);
-        bench.run(writes.subList(1, writes.size()), "first");
-        bench.run(writes, "replay");
-        String database = "store_throughput_" + callers + "_" + server.config().serverId() + "_0";
-        Sql.execute(server, "ANALYZE TABLE " + database + ".orders");
-        long bytes =
-            Sql.queryLong(
-                server,
-                "SELECT data_length + index_length FROM information_schema.tables"
-                    + " WHERE table_schema = '"
-                    + database
-                    + "' AND table_name = 'orders'");
-        log.info(
-            "orders table: {} MB with indexes, {} bytes per order", bytes >> 20, bytes / ORDERS);
+      Map<String, Double> baseline = new HashMap<>();
+      for (String mode : HISTORY.split(",")) {
+        boolean history = mode.trim().equals("on");
+        String name = "store_throughput_" + callers + (history ? "_h" : "_n");
+        OrderStoreConfig config =
+            StoreDatabases.oneShard(server, name)
+                .poolSize(callers + 1)
+                .batchSize(ROWS)
+                .history(history)
+                .build();
+        try (var store = OrderStore.open(config)) {
+          store.apply(writes.subList(0, 1)); // warm the pool and the statement path
+          var bench = new Pass(store, server, settings, callers, history);
+          for (String pass : List.of("first", "replay")) {
+            double rate =
+                bench.run(pass.equals("first") ? writes.subList(1, writes.size()) : writes, pass);
+            if (!history) {
+              baseline.put(pass, rate);
+            } else if (baseline.containsKey(pass)) {
+              log.info(
+                  "order store {} pass, {} caller(s): history on / off = {} writes/s / {} writes/s"
+                      + " = {}",
+                  pass,
+                  callers,
+                  String.format("%.0f", rate),
+                  String.format("%.0f", baseline.get(pass)),
+                  String.format("%.2f", rate / baseline.get(pass)));
+            }
+          }
+          String database = name + "_" + server.config().serverId() + "_0";
+          for (String table : List.of("orders", "order_changes")) {
+            Sql.execute(server, "ANALYZE TABLE " + database + "." + table);
+            long bytes =
+                Sql.queryLong(
+                    server,
+                    "SELECT data_length + index_length FROM information_schema.tables"
+                        + " WHERE table_schema = '"
+                        + database
+                        + "' AND table_name = '"
+                        + table
+                        + "'");
+            log.info(
+                "{} table (history {}): {} MB with indexes, {} bytes per order",
+                table,
+                history ? "on" : "off",
+                bytes >> 20,
+                bytes / ORDERS);
+          }
+        }
       }
     }
   }
 
-  private record Pass(OrderStore store, MariaDbServer server, String settings, int callers) {
-    void run(List<OrderWrite> writes, String name) throws Exception {
+  private record Pass(
+      OrderStore store, MariaDbServer server, String settings, int callers, boolean history) {
+    /** Applies {@code writes} and returns the rate in writes per second. */
+    double run(List<OrderWrite> writes, String name) throws Exception {
       List<List<OrderWrite>> parts = new ArrayList<>();
       for (int i = 0; i < callers; i++) {
         parts.add(new ArrayList<>());
@@ -127,10 +163,12 @@ class OrderStoreThroughputIT {
       double clientMicros = (clientCpuNanos() - clientCpu) / 1e3 / writes.size();
       double serverMicros = (serverCpuNanos(server) - serverCpu) / 1e3 / writes.size();
       log.info(
-          "order store {} pass, {} caller(s): {} writes ({} applied, {} stale) in batches of {},"
+          "order store {} pass, history {}, {} caller(s): {} writes ({} applied, {} stale) in"
+              + " batches of {},"
               + " {} rows per statement, {} cores, MariaDB {} ({}): {} s, {} writes/s; CPU per"
               + " write: client {} us, server {} us (load average {})",
           name,
+          history ? "on" : "off",
           callers,
           writes.size(),
           applied,
@@ -146,6 +184,7 @@ class OrderStoreThroughputIT {
           String.format("%.1f", serverMicros),
           String.format(
               "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+      return writes.size() / seconds;
     }
 
     private SinkResult applyInBatches(List<OrderWrite> writes) {
