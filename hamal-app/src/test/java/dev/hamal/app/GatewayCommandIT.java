@@ -116,6 +116,9 @@ class GatewayCommandIT {
       JsonNode page = JSON.readTree(orders.body());
       assertThat(page.get("level").asText()).isEqualTo("index");
       assertThat(get(http, base + "/v1/orders/none:1", key).statusCode()).isEqualTo(404);
+      // the store's change history is wired: an unknown order is a 404, not a 503
+      var history = get(http, base + "/v1/orders/none:1/history", key);
+      assertThat(history.statusCode()).as(history.body()).isEqualTo(404);
       assertThat(get(http, base + "/v1/templates", key).statusCode()).isEqualTo(200);
       assertThat(get(http, base + "/v1/subscriptions", key).statusCode()).isEqualTo(200);
       assertThat(get(http, base + "/v1/admin/keys", key).statusCode()).isEqualTo(200);

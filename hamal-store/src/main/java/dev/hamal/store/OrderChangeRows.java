@@ -20,13 +20,15 @@ import java.util.Optional;
 
 /**
  * The {@code order_changes} table's columns and the SQL that writes, reads and purges them: one row
- * per distinct change of an order, keyed by {@code (order_id, version)}.
+ * per distinct change of an order, unique by {@code (order_id, version)} (the primary key {@code
+ * change_id} is a sequence the server assigns).
  *
  * <p>The insert is {@code INSERT ... VALUES (...), (...) ON DUPLICATE KEY UPDATE order_id =
  * order_id}: a change recorded before (a redelivery, a replay) is left as it is and counts 0
- * affected rows. Not {@code INSERT IGNORE}, which would also turn a value that does not fit into a
- * warning and a silently cut value; with the strict session mode such a row fails, as in {@code
- * orders}. {@code applied_at} is the server's {@code UTC_TIMESTAMP(6)}, as {@code
+ * affected rows (the writer leaves out the changes it read as recorded already, so this guards only
+ * against a concurrent writer). Not {@code INSERT IGNORE}, which would also turn a value that does
+ * not fit into a warning and a silently cut value; with the strict session mode such a row fails,
+ * as in {@code orders}. {@code applied_at} is the server's {@code UTC_TIMESTAMP(6)}, as {@code
  * orders.stored_at}.
  *
  * <p>Stateless apart from the codec; thread-safe.
@@ -46,7 +48,7 @@ final class OrderChangeRows {
   private static final String INSERT_PREFIX = "INSERT INTO order_changes (" + COLUMNS + ") VALUES ";
   private static final String INSERT_SUFFIX = " ON DUPLICATE KEY UPDATE order_id = order_id";
 
-  /** An order's changes, newest first: a backward range on the primary key. */
+  /** An order's changes, newest first: a backward range on the {@code (order_id, version)} key. */
   static final String HISTORY_SQL =
       "SELECT "
           + READ_COLUMNS

@@ -88,14 +88,15 @@ import org.slf4j.LoggerFactory;
  * distinct change of the shard's part of the batch in {@code order_changes} ({@link
  * OrderChangeRows}): each {@code (order id, version)} once, the older duplicates within the batch
  * and the stale writes included (they happened at the source; they just did not win), the writes
- * {@code orders} refused excluded. The multi-row {@code INSERT ... ON DUPLICATE KEY UPDATE order_id
- * = order_id} makes a redelivered or replayed change a no-op. One transaction holds both, so the
- * history never names a change the order row has not been given, and a failed batch leaves neither.
- * A change the history cannot hold (a value too long for it, possible only for a write that never
- * reached {@code orders}) is returned as a rejection. {@link #history} reads an order's changes
- * newest first; {@link #purgeHistory} deletes those that committed longer than {@code
- * store.history-retention} ago, in statements of at most {@value #PURGE_ROWS} rows, on a daemon
- * thread of the store every {@code historyPurgeInterval}.
+ * {@code orders} refused excluded, and those the history holds already (read first from the {@code
+ * (order_id, version)} key, so a replay inserts nothing). The multi-row {@code INSERT ... ON
+ * DUPLICATE KEY UPDATE order_id = order_id} makes a change a concurrent writer recorded meanwhile a
+ * no-op. One transaction holds both, so the history never names a change the order row has not been
+ * given, and a failed batch leaves neither. A change the history cannot hold (a value too long for
+ * it, possible only for a write that never reached {@code orders}) is returned as a rejection.
+ * {@link #history} reads an order's changes newest first; {@link #purgeHistory} deletes those that
+ * committed longer than {@code store.history-retention} ago, in statements of at most {@value
+ * #PURGE_ROWS} rows, on a daemon thread of the store every {@code historyPurgeInterval}.
  *
  * <p><b>Failure.</b> A chunk that fails with a data error (a value too long, out of range, a bad
  * date: SQLState class 22/23 or the equivalent server codes; see {@link SqlErrors}) is retried row
@@ -356,14 +357,17 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch, Or
     callAll(tasks);
   }
 
-  /** One change of one order: the history's primary key. */
+  /** One change of one order: the history's unique key. */
   private record ChangeKey(String orderId, OrderVersion version) {
     static ChangeKey of(OrderWrite write) {
       return new ChangeKey(write.orderId(), write.version());
     }
   }
 
-  /** Orders writes by order id, then version: the primary key order of both tables. */
+  /**
+   * Orders writes by order id, then version: the order of {@code orders}' primary key and of the
+   * history's unique key, so writers lock rows in one order.
+   */
   private static final Comparator<OrderWrite> BY_ID_AND_VERSION =
       Comparator.comparing(OrderWrite::orderId).thenComparing(OrderWrite::version);
 
@@ -475,10 +479,11 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch, Or
       for (SinkResult.Rejection rejection : rejected) {
         refused.add(ChangeKey.of(rejection.write()));
       }
+      Set<ChangeKey> recorded = recordedChanges(c);
       List<OrderChangeRows.Row> toRecord = new ArrayList<>(changes.size());
       for (OrderWrite write : changes) {
         ChangeKey key = ChangeKey.of(write);
-        if (!refused.contains(key)) {
+        if (!refused.contains(key) && !recorded.contains(key)) {
           toRecord.add(changeRows.encode(write, Optional.ofNullable(encoded.get(key))));
         }
       }
@@ -506,6 +511,36 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch, Or
           }
         }
       }
+    }
+
+    /**
+     * Which of the batch's changes the history holds already (a redelivery, a replay): read from
+     * the {@code (order_id, version)} index alone, so a replay sends no insert at all. A change
+     * recorded by another writer after this read is caught by the insert's duplicate key.
+     */
+    private Set<ChangeKey> recordedChanges(Connection c) throws SQLException {
+      List<String> ids = new ArrayList<>(newest.size());
+      for (OrderWrite write : newest) {
+        ids.add(write.orderId());
+      }
+      Set<ChangeKey> recorded = new HashSet<>();
+      for (int from = 0; from < ids.size(); from += config.batchSize()) {
+        List<String> part = ids.subList(from, Math.min(ids.size(), from + config.batchSize()));
+        String sql =
+            OrderRows.inList(
+                "SELECT order_id, version FROM order_changes WHERE order_id IN ", part.size(), "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          for (int i = 0; i < part.size(); i++) {
+            ps.setString(i + 1, part.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              recorded.add(new ChangeKey(rs.getString(1), OrderVersion.parse(rs.getString(2))));
+            }
+          }
+        }
+      }
+      return recorded;
     }
 
     /**
@@ -895,8 +930,9 @@ public final class OrderStore implements OrderSink, OrderLookup, OrderSearch, Or
    * {@inheritDoc}
    *
    * <p>One statement on the order's shard: {@code WHERE order_id = ? ORDER BY version DESC LIMIT
-   * ?}, a backward range on the primary key of {@code order_changes}, under {@code
-   * store.search-timeout}. Returns what is recorded whether or not {@code store.history} is on now.
+   * ?}, a backward range on the {@code (order_id, version)} key of {@code order_changes}, under
+   * {@code store.search-timeout}. Returns what is recorded whether or not {@code store.history} is
+   * on now.
    *
    * @throws OrderStoreException when a recorded change cannot be decoded
    */

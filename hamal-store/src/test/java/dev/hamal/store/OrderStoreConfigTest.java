@@ -44,6 +44,41 @@ class OrderStoreConfigTest {
   }
 
   @Test
+  void shouldRecordHistoryForThirtyDaysByDefaultAndTakeRetentionsFromAnHourToTenYears() {
+    OrderStoreConfig defaults = OrderStoreConfig.builder(URL, "u").build();
+    assertThat(defaults.history()).isTrue();
+    assertThat(defaults.historyRetention()).isEqualTo(Duration.ofDays(30));
+    assertThat(defaults.historyPurgeInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(defaults.toString()).contains("store.history=true", "store.history-retention=");
+    assertThat(
+            OrderStoreConfig.builder(URL, "u")
+                .history(false)
+                .historyRetention(Duration.ofHours(1))
+                .historyPurgeInterval(Duration.ZERO)
+                .build())
+        .satisfies(c -> {
+          assertThat(c.history()).isFalse();
+          assertThat(c.historyRetention()).isEqualTo(Duration.ofHours(1));
+          assertThat(c.historyPurgeInterval()).isZero();
+        });
+    for (Duration bad :
+        new Duration[] {
+          Duration.ofMinutes(59), Duration.ofDays(3651), Duration.ZERO, Duration.ofHours(-1), null
+        }) {
+      assertThatThrownBy(() -> OrderStoreConfig.builder(URL, "u").historyRetention(bad).build())
+          .as("%s", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("store.history-retention");
+    }
+    for (Duration bad : new Duration[] {Duration.ofMillis(99), Duration.ofDays(2), null}) {
+      assertThatThrownBy(() -> OrderStoreConfig.builder(URL, "u").historyPurgeInterval(bad).build())
+          .as("%s", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("purge interval");
+    }
+  }
+
+  @Test
   void shouldMaskThePasswordAndUrlPasswordsWhenPrinted() {
     OrderStoreConfig config =
         OrderStoreConfig.builder(List.of(URL + "?user=x&password=s3cret"), "hamal")

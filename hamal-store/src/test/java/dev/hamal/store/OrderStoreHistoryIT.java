@@ -97,6 +97,42 @@ class OrderStoreHistoryIT {
 
   @ParameterizedTest
   @MethodSource("dev.hamal.testkit.TestServers#all")
+  void shouldRecordEachChangeOnceWhenTwoWritersRaceOnTheSameOrders(MariaDbServer server)
+      throws Exception {
+    var history = OrderHistories.generate("race", 800, START, 25);
+    OrderStoreConfig config = StoreDatabases.oneShard(server, "history_race").poolSize(4).build();
+    try (var store = OrderStore.open(config)) {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      try (var threads = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+        for (long seed : new long[] {1, 2}) {
+          List<OrderWrite> writes = history.shuffledWrites(seed);
+          done.add(
+              threads.submit(() -> {
+                for (int from = 0; from < writes.size(); from += 300) {
+                  var batch = writes.subList(from, Math.min(writes.size(), from + 300));
+                  // a deadlock between the two writers is "unavailable": the batch is retried
+                  await()
+                      .atMost(Duration.ofSeconds(60))
+                      .ignoreException(OrderSinkUnavailableException.class)
+                      .until(() -> store.apply(batch).total() == batch.size());
+                }
+              }));
+        }
+      }
+      for (var result : done) {
+        result.get();
+      }
+      assertThat(count(server, database(config.shards().get(0)) + ".order_changes"))
+          .isEqualTo(history.changes().size());
+      byOrder(history.changes())
+          .forEach((id, changes) ->
+              assertThat(withoutAppliedAt(store.history(id, 500)))
+                  .isEqualTo(withoutAppliedAt(expected(changes))));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.hamal.testkit.TestServers#all")
   void shouldRecordAChangeOlderThanTheStoredVersion(MariaDbServer server) {
     UnifiedOrder created = order("late:1").build();
     UnifiedOrder paid = order("late:1").status(OrderStatus.PAID).paidAmount(900).build();
