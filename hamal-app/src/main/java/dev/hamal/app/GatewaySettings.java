@@ -240,7 +240,7 @@ record GatewaySettings(
           "the gateway has no level to read orders from: give at least one of the sections"
               + " cache, index, store, gateway.product-lines");
     }
-    r.checkReadable(own.cursorSecret());
+    r.checkReadable(own.cursorSecret(), 32); // HMAC-SHA256 keys shorter than the hash are weak
     r.checkReadable(own.databasePassword());
     shared.storeSecrets().forEach(r::checkReadable);
     r.finish();

@@ -413,11 +413,28 @@ final class SettingsReader {
    * reported with the other problems; the value is dropped.
    */
   void checkReadable(Optional<SecretRef> secret) {
+    checkReadable(secret, 1);
+  }
+
+  /** As {@link #checkReadable(Optional)}, and the secret must have at least {@code minBytes}. */
+  void checkReadable(Optional<SecretRef> secret, int minBytes) {
     if (secret.isEmpty() || lenient > 0) {
       return;
     }
     try {
-      secret.get().resolve(environment);
+      int bytes = secret.get().resolve(environment).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes < minBytes) {
+        add(
+            file
+                + ": "
+                + secret.get().key()
+                + " ("
+                + secret.get()
+                + "): the secret has "
+                + bytes
+                + " bytes; it needs at least "
+                + minBytes);
+      }
     } catch (SettingsException e) {
       e.problems().forEach(p -> add(file + ": " + p));
     }

@@ -128,6 +128,23 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void shouldRefuseACursorSecretShorterThan32BytesAtStart() {
+    assertThatThrownBy(() ->
+            parse(
+                """
+                store: {shards: "jdbc:mariadb://db:3306/orders"}
+                gateway:
+                  cursor-secret: env:SECRET
+                  database: {jdbc-url: "jdbc:mariadb://db:3306/gw"}
+                """,
+                Map.of("SECRET", "too-short-a-secret")))
+        .hasMessageContaining(
+            "gateway.cursor-secret (env:SECRET): the secret has 18 bytes; it needs at least 32")
+        .message()
+        .doesNotContain("too-short-a-secret");
+  }
+
+  @Test
   void shouldLetTheEnvironmentOverrideNestedKeys() {
     GatewaySettings s =
         parse(
