@@ -45,8 +45,8 @@ final class MetricsEndpoint implements AutoCloseable {
   /**
    * Binds and starts serving.
    *
-   * @param host the address to bind ({@code metrics.host})
-   * @param port the port ({@code metrics.port}); 0 binds an ephemeral port
+   * @param host the address to bind ({@code listener.metrics.host}, {@code processor.metrics.host})
+   * @param port the port ({@code <role>.metrics.port}); 0 binds an ephemeral port
    * @param registry what {@code /metrics} shows
    * @param alive what {@code /health} reports
    * @param readiness what {@code /ready} reports
