@@ -3,7 +3,6 @@ package dev.hamal.app;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.hamal.cache.OrderCache;
 import dev.hamal.coordination.Coordinator;
-import dev.hamal.coordination.CoordinatorConfig;
 import dev.hamal.coordination.PipeDefinition;
 import dev.hamal.gateway.AdminService;
 import dev.hamal.gateway.AnalyticsService;
@@ -40,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +48,14 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code hamal gateway --config FILE}: one gateway instance. Stateless: any number of instances may
- * serve the same gateway database and stores behind a load balancer. SIGTERM or Ctrl-C stops
- * accepting requests and waits for those in flight ({@code server.shutdown-grace}).
+ * serve the same gateway database and stores behind a load balancer.
+ *
+ * <p><b>Stopping</b> ({@link GracefulShutdown}, bounded by {@code gateway.shutdown-grace}): SIGTERM
+ * or Ctrl-C stops accepting requests and waits for those in flight (within the same grace), then
+ * stops the subscriptions' dispatchers (a delivery not yet acknowledged by its receiver is not
+ * marked delivered, so it is sent again), the admin sources, the levels and the database pool.
+ * Every answer already given was committed first (keys, templates, subscriptions are written before
+ * the response), so a stop loses nothing a client was told about.
  *
  * <p>{@code hamal gateway keys create|list|revoke --config FILE} manages API keys directly in the
  * gateway database — how the first admin key is made.
@@ -65,7 +69,8 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {GatewayCommand.Keys.class},
     description = {
       "Run a gateway instance: the HTTP API for orders, templates, subscriptions and analytics.",
-      "Settings: docs/gateway.md; every key can be overridden by HAMAL_<KEY>."
+      "Settings: gateway.* and the shared sections of hamal.yaml (docs/configuration.md);"
+          + " every key can be overridden by HAMAL_<KEY>."
     })
 final class GatewayCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(GatewayCommand.class);
@@ -73,7 +78,7 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "The gateway's YAML configuration file (see examples/gateway.yaml).")
+      description = "The configuration file, hamal.yaml (see examples/hamal.yaml).")
   Path config;
 
   private final Map<String, String> environment;
@@ -100,18 +105,8 @@ final class GatewayCommand implements Callable<Integer> {
       ProcessorCommand.closeAll(resources);
       throw e;
     }
-    CountDownLatch forever = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("gateway stops");
-                  int status = ProcessorCommand.closeAll(resources);
-                  log.info("gateway stopped{}", status == 0 ? "" : " with errors");
-                  Runtime.getRuntime().halt(status);
-                },
-                "hamal-gateway-shutdown"));
-    forever.await();
+    GracefulShutdown.awaitSignal(
+        "gateway", settings.server().shutdownGrace(), () -> ProcessorCommand.closeAll(resources));
     return 0;
   }
 
@@ -126,7 +121,7 @@ final class GatewayCommand implements Callable<Integer> {
       Set<String> lineNames,
       List<OrderSink> sinks,
       GatewaySettings settings) {
-    boolean history = settings.store().map(ProcessorSettings.Store::history).orElse(false);
+    boolean history = settings.store().map(SharedSettings.Store::history).orElse(false);
     for (OrderSink sink : sinks) {
       if (history && sink instanceof OrderStore store) {
         return new OrderService(chain, templates, cursors, lineNames, store);
@@ -175,14 +170,13 @@ final class GatewayCommand implements Callable<Integer> {
     }
     OrderLevels chain = levels.build();
     resources.push(chain);
-    byte[] secret =
-        ProcessorSettings.resolve(settings.cursorSecretRef(), environment)
-            .getBytes(StandardCharsets.UTF_8);
+    byte[] secret = settings.cursorSecret().resolve(environment).getBytes(StandardCharsets.UTF_8);
     Cursors cursors;
     try {
       cursors = new Cursors(secret);
     } catch (IllegalArgumentException e) {
-      throw new SettingsException(List.of(settings.file() + ": " + e.getMessage()));
+      throw new SettingsException(
+          List.of(settings.file() + ": gateway.cursor-secret: " + e.getMessage()));
     }
     Templates templates =
         new Templates(
@@ -203,9 +197,7 @@ final class GatewayCommand implements Callable<Integer> {
     analytics.ifPresent(index -> builder.service("/analytics", new AnalyticsService(index)));
     if (settings.operations().isPresent()) {
       GatewaySettings.OperationsSettings o = settings.operations().get();
-      Coordinator coordinator =
-          Coordinator.connect(
-              CoordinatorConfig.builder(o.zookeeper()).namespace(o.namespace()).build());
+      Coordinator coordinator = Coordinator.connect(o.coordination());
       GatewayOperations operations;
       try {
         operations =
@@ -252,11 +244,7 @@ final class GatewayCommand implements Callable<Integer> {
   private static ProductLineLevel openProductLines(
       GatewaySettings.ProductLines settings, BusinessLines lines, Map<String, String> environment) {
     List<ProductLineOrders> sources = new java.util.ArrayList<>();
-    try (Coordinator coordinator =
-        Coordinator.connect(
-            CoordinatorConfig.builder(settings.zookeeper())
-                .namespace(settings.namespace())
-                .build())) {
+    try (Coordinator coordinator = Coordinator.connect(settings.coordination())) {
       for (String pipe : lines.pipes()) {
         PipeDefinition definition =
             coordinator
@@ -264,13 +252,16 @@ final class GatewayCommand implements Callable<Integer> {
                 .find(pipe)
                 .orElseThrow(() ->
                     new SettingsException(
-                        List.of("product-lines: pipe " + pipe + " is not defined in ZooKeeper")));
+                        List.of(
+                            "gateway.product-lines: pipe "
+                                + pipe
+                                + " is not defined in ZooKeeper")));
         String url =
             "jdbc:mariadb://"
                 + definition.sourceUrl().substring("mysql://".length())
                 + "/?sslMode="
                 + settings.sslMode();
-        String password = ProcessorSettings.resolve(definition.passwordRef(), environment);
+        String password = Passwords.resolve(definition.passwordRef(), environment);
         sources.add(
             ProductLineOrders.open(
                 ProductLineOrdersConfig.of(url, definition.user(), password)
@@ -287,11 +278,7 @@ final class GatewayCommand implements Callable<Integer> {
 
   static GatewayDatabase openDatabase(GatewaySettings settings, Map<String, String> environment) {
     var db = settings.database();
-    String password =
-        settings
-            .databasePasswordRef()
-            .map(ref -> ProcessorSettings.resolve(ref, environment))
-            .orElse("");
+    String password = settings.databasePassword().map(ref -> ref.resolve(environment)).orElse("");
     return GatewayDatabase.open(
         new GatewayDatabase.Config(
             db.jdbcUrl(), db.user(), password, db.poolSize(), db.connectionTimeout()));
@@ -317,7 +304,7 @@ final class GatewayCommand implements Callable<Integer> {
         names = "--config",
         required = true,
         paramLabel = "FILE",
-        description = "The gateway's configuration file.")
+        description = "The configuration file, hamal.yaml.")
     Path config;
 
     @Option(names = "--name", paramLabel = "NAME", description = "create: the key's name.")

@@ -1,6 +1,6 @@
 package dev.hamal.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.hamal.coordination.CoordinatorConfig;
 import dev.hamal.gateway.Gateway;
 import dev.hamal.gateway.MaskingPolicy;
 import dev.hamal.gateway.OrderLevels;
@@ -9,25 +9,27 @@ import dev.hamal.gateway.Templates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The gateway role's configuration ({@code docs/gateway.md}, {@code examples/gateway.yaml}): the
- * HTTP server, the gateway's own database, the levels it reads (the {@code store}, {@code index}
- * and {@code cache} sections are those of the processor's file), their protection, the product-line
- * level (sources from the pipe definitions in ZooKeeper), and subscriptions (Kafka). Every scalar
- * key can be overridden by {@code HAMAL_<KEY>}; secrets are references ({@code env:} or {@code
- * file:}), never values.
+ * What the gateway role reads of {@code hamal.yaml} ({@code docs/configuration.md}): its own {@code
+ * gateway} section (the HTTP server, its database, keys, levels, templates, masking, and the
+ * optional product-line level, subscriptions and admin operations), the shared stores it reads as
+ * levels ({@code cache}, {@code index}, {@code store}), and the shared {@code zookeeper} (product
+ * lines, operations) and {@code kafka} (subscriptions, operations) when those are enabled. The
+ * other roles' sections are accepted without being validated here. Secrets ({@code
+ * gateway.cursor-secret}, {@code gateway.database.password}, the stores' passwords) are references
+ * ({@code env:} or {@code file:}), read when the settings are loaded and again when used, never
+ * printed.
  *
  * @param file the file read (absolute)
  * @param businessLines the directory of business-line files
- * @param server the HTTP server
+ * @param server the HTTP server ({@code gateway.server.*}; its grace is {@code
+ *     gateway.shutdown-grace})
  * @param database the gateway's own database
- * @param databasePasswordRef where its password is read
- * @param cursorSecretRef where the cursor-signing secret is read (at least 32 bytes)
+ * @param databasePassword where its password is read
+ * @param cursorSecret where the cursor-signing secret is read (at least 32 bytes)
  * @param keyCacheTtl how long a checked key is trusted before it is read again
  * @param store the order store level
  * @param index the search index level
@@ -38,18 +40,19 @@ import java.util.Set;
  * @param templates the template cache and render budget
  * @param masking which fields of the order document are personal data, masked for keys without the
  *     unmasked scope
+ * @param operations the admin endpoints over ZooKeeper and Kafka, if enabled
  */
 record GatewaySettings(
     Path file,
     Path businessLines,
     Gateway.ServerConfig server,
     Database database,
-    Optional<String> databasePasswordRef,
-    String cursorSecretRef,
+    Optional<SecretRef> databasePassword,
+    SecretRef cursorSecret,
     Duration keyCacheTtl,
-    Optional<ProcessorSettings.Store> store,
-    Optional<ProcessorSettings.Index> index,
-    Optional<ProcessorSettings.Cache> cache,
+    Optional<SharedSettings.Store> store,
+    Optional<SharedSettings.Index> index,
+    Optional<SharedSettings.Cache> cache,
     Map<SearchLevel, OrderLevels.LevelConfig> levels,
     Optional<ProductLines> productLines,
     Optional<Subscriptions> subscriptions,
@@ -57,26 +60,7 @@ record GatewaySettings(
     MaskingPolicy masking,
     Optional<OperationsSettings> operations) {
 
-  private static final Set<String> SECTIONS =
-      Set.of(
-          "server",
-          "database",
-          "keys",
-          "store",
-          "index",
-          "cache",
-          "levels",
-          "levels.cache",
-          "levels.index",
-          "levels.store",
-          "levels.product-line",
-          "product-lines",
-          "subscriptions",
-          "subscriptions.kafka",
-          "templates",
-          "masking",
-          "operations",
-          "operations.kafka");
+  private static final String HOSTS = "host:port[,host:port...]";
 
   /**
    * The gateway database section.
@@ -92,24 +76,20 @@ record GatewaySettings(
    * The product-line level: where the pipes (and so the sources) are defined, and how hard the
    * gateway may read each source.
    *
-   * @param zookeeper ZooKeeper connect string
-   * @param namespace the ZooKeeper namespace
+   * @param coordination ZooKeeper (the shared section)
    * @param maxConnections connections per source, the level's own pool
    * @param queryTimeout per statement
    * @param sslMode the MariaDB driver's TLS mode towards the sources
    */
   record ProductLines(
-      String zookeeper,
-      String namespace,
-      int maxConnections,
-      Duration queryTimeout,
-      String sslMode) {}
+      CoordinatorConfig coordination, int maxConnections, Duration queryTimeout, String sslMode) {}
 
   /**
-   * Subscriptions: where changes are read.
+   * Subscriptions: where changes are read (the shared {@code kafka} section) and how they are
+   * delivered.
    *
-   * @param bootstrapServers Kafka
-   * @param topicPattern the order-change topics
+   * @param bootstrapServers {@code kafka.bootstrap-servers}
+   * @param topicPattern {@code kafka.topic-pattern}, the order-change topics
    * @param webhookTimeout how long a receiver may take
    * @param maxAttempts attempts before a delivery is dead-lettered
    * @param initialBackoff the first retry's delay
@@ -126,15 +106,61 @@ record GatewaySettings(
       boolean allowPrivateTargets) {}
 
   /**
-   * The admin endpoints' sources: pipes and instances in ZooKeeper, dead letters in Kafka.
+   * The admin endpoints' sources: pipes and instances in ZooKeeper, dead letters in Kafka (the
+   * shared sections).
    *
-   * @param zookeeper ZooKeeper connect string
-   * @param namespace the ZooKeeper namespace
+   * @param coordination ZooKeeper
    * @param bootstrapServers Kafka
    * @param deadLetterTopic the dead-letter topic
    */
   record OperationsSettings(
-      String zookeeper, String namespace, String bootstrapServers, String deadLetterTopic) {}
+      CoordinatorConfig coordination, String bootstrapServers, String deadLetterTopic) {}
+
+  /**
+   * The {@code gateway} section as read, before the shared sections complete it.
+   *
+   * @param cursorSecret {@code gateway.cursor-secret}
+   * @param server {@code gateway.server.*} and {@code gateway.shutdown-grace}
+   * @param jdbcUrl {@code gateway.database.jdbc-url}
+   * @param database the rest of {@code gateway.database}
+   * @param databasePassword {@code gateway.database.password}
+   * @param keyCacheTtl {@code gateway.keys.cache-ttl}
+   * @param levels {@code gateway.levels.*}
+   * @param templates {@code gateway.templates.*}
+   * @param masking {@code gateway.masking.rules}
+   * @param productLines whether {@code gateway.product-lines} is enabled
+   * @param maxConnections {@code gateway.product-lines.max-connections}
+   * @param queryTimeout {@code gateway.product-lines.query-timeout}
+   * @param sslMode {@code gateway.product-lines.ssl-mode}
+   * @param subscriptions whether {@code gateway.subscriptions} is enabled
+   * @param webhookTimeout {@code gateway.subscriptions.webhook-timeout}
+   * @param maxAttempts {@code gateway.subscriptions.max-attempts}
+   * @param initialBackoff {@code gateway.subscriptions.initial-backoff}
+   * @param maxBackoff {@code gateway.subscriptions.max-backoff}
+   * @param allowPrivateTargets {@code gateway.subscriptions.allow-private-targets}
+   * @param operations whether {@code gateway.operations} is enabled
+   */
+  record Section(
+      Optional<SecretRef> cursorSecret,
+      Gateway.ServerConfig server,
+      Optional<String> jdbcUrl,
+      Database database,
+      Optional<SecretRef> databasePassword,
+      Duration keyCacheTtl,
+      Map<SearchLevel, OrderLevels.LevelConfig> levels,
+      Templates.Config templates,
+      MaskingPolicy masking,
+      boolean productLines,
+      int maxConnections,
+      Duration queryTimeout,
+      String sslMode,
+      boolean subscriptions,
+      Duration webhookTimeout,
+      int maxAttempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      boolean allowPrivateTargets,
+      boolean operations) {}
 
   /**
    * Reads a file with the environment's overrides.
@@ -146,60 +172,136 @@ record GatewaySettings(
     return parse(file, text, environment);
   }
 
-  /** Parses {@code yaml} as if read from {@code file}. */
+  /**
+   * Parses {@code yaml} as if read from {@code file}.
+   *
+   * @throws SettingsException naming the file, key and what is accepted for every problem
+   */
   static GatewaySettings parse(Path file, String yaml, Map<String, String> environment) {
-    Path absolute = file.toAbsolutePath().normalize();
-    JsonNode root = SettingsReader.parseYaml(file, yaml);
-    var r = new SettingsReader(file.toString(), root, environment, SECTIONS, Optional.empty());
-    String lines = r.text("business-lines", "./business-lines", "a directory", s -> !s.isBlank());
-    Path linesDir =
-        r.fromEnvironment("business-lines")
-            ? Path.of(lines).toAbsolutePath().normalize()
-            : absolute.getParent().resolve(lines).normalize();
+    SettingsReader r = SettingsReader.of(file, yaml, environment);
+    SharedSettings shared = SharedSettings.read(r);
+    Section own = readSection(r);
+    Role.readSections(r, Optional.of(Role.GATEWAY));
+    r.need(
+        "gateway.database.jdbc-url",
+        own.jdbcUrl(),
+        "a JDBC URL (jdbc:mariadb://host:port/db)",
+        "the gateway");
+    r.need(
+        "gateway.cursor-secret",
+        own.cursorSecret(),
+        "a reference env:VARIABLE or file:PATH to at least 32 bytes",
+        "the gateway");
+    Optional<ProductLines> productLines = Optional.empty();
+    if (own.productLines()) {
+      productLines =
+          r.need("zookeeper.connect", shared.zookeeper(), HOSTS, "gateway.product-lines")
+              .map(zk ->
+                  new ProductLines(zk, own.maxConnections(), own.queryTimeout(), own.sslMode()));
+    }
+    Optional<Subscriptions> subscriptions = Optional.empty();
+    if (own.subscriptions()) {
+      subscriptions =
+          r.need(
+                  "kafka.bootstrap-servers",
+                  shared.kafka().bootstrapServers(),
+                  HOSTS,
+                  "gateway.subscriptions")
+              .map(b ->
+                  new Subscriptions(
+                      b,
+                      shared.kafka().topicPattern(),
+                      own.webhookTimeout(),
+                      own.maxAttempts(),
+                      own.initialBackoff(),
+                      own.maxBackoff(),
+                      own.allowPrivateTargets()));
+    }
+    Optional<OperationsSettings> operations = Optional.empty();
+    if (own.operations()) {
+      var zookeeper = r.need("zookeeper.connect", shared.zookeeper(), HOSTS, "gateway.operations");
+      var bootstrap =
+          own.subscriptions()
+              ? shared.kafka().bootstrapServers() // reported once, for subscriptions
+              : r.need(
+                  "kafka.bootstrap-servers",
+                  shared.kafka().bootstrapServers(),
+                  HOSTS,
+                  "gateway.operations");
+      if (zookeeper.isPresent() && bootstrap.isPresent()) {
+        operations =
+            Optional.of(
+                new OperationsSettings(
+                    zookeeper.get(), bootstrap.get(), shared.kafka().deadLetterTopic()));
+      }
+    }
+    if (shared.enabledStores().isEmpty() && !own.productLines()) {
+      r.fileProblem(
+          "the gateway has no level to read orders from: give at least one of the sections"
+              + " cache, index, store, gateway.product-lines");
+    }
+    r.checkReadable(own.cursorSecret(), 32); // HMAC-SHA256 keys shorter than the hash are weak
+    r.checkReadable(own.databasePassword());
+    shared.storeSecrets().forEach(r::checkReadable);
+    r.finish();
+    return new GatewaySettings(
+        file.toAbsolutePath().normalize(),
+        shared.businessLines(),
+        own.server(),
+        new Database(
+            own.jdbcUrl().orElseThrow(),
+            own.database().user(),
+            own.database().poolSize(),
+            own.database().connectionTimeout()),
+        own.databasePassword(),
+        own.cursorSecret().orElseThrow(),
+        own.keyCacheTtl(),
+        shared.store(),
+        shared.index(),
+        shared.cache(),
+        own.levels(),
+        productLines,
+        subscriptions,
+        own.templates(),
+        own.masking(),
+        operations);
+  }
+
+  /** Reads the {@code gateway} section. */
+  static Section readSection(SettingsReader r) {
+    Optional<SecretRef> cursorSecret = r.secret("gateway.cursor-secret");
+    Duration grace =
+        r.duration("gateway.shutdown-grace", "10s", Duration.ofSeconds(1), Duration.ofMinutes(10));
     var defaults = Gateway.ServerConfig.defaults();
     String host =
-        r.text("server.host", defaults.host(), "a host name or address", s -> !s.isBlank());
-    int port = r.integer("server.port", defaults.port(), 0, 65_535);
+        r.text("gateway.server.host", defaults.host(), "a host name or address", s -> !s.isBlank());
+    int port = r.integer("gateway.server.port", defaults.port(), 0, 65_535);
     int concurrent =
-        r.integer("server.max-concurrent-requests", defaults.maxConcurrentRequests(), 1, 100_000);
+        r.integer(
+            "gateway.server.max-concurrent-requests", defaults.maxConcurrentRequests(), 1, 100_000);
     int rate =
-        r.integer("server.default-rate-limit", defaults.defaultRatePerSecond(), 1, 1_000_000);
-    Duration grace =
-        r.duration("server.shutdown-grace", "10s", Duration.ZERO, Duration.ofMinutes(10));
-    boolean console =
-        r.text(
-                "server.console",
-                "true",
-                "true or false",
-                s -> s.equals("true") || s.equals("false"))
-            .equals("true");
+        r.integer(
+            "gateway.server.default-rate-limit", defaults.defaultRatePerSecond(), 1, 1_000_000);
     Optional<String> dbUrl =
-        r.required("database.jdbc-url", "a JDBC URL (jdbc:mariadb://host:port/db)");
-    String dbUser = r.text("database.user", "hamal", "a user name", s -> !s.isBlank());
-    Optional<String> dbPassword = ProcessorSettings.passwordRef(r, "database.password");
-    int dbPool = r.integer("database.pool-size", 16, 1, 64);
+        r.optional(
+            "gateway.database.jdbc-url",
+            "a JDBC URL (jdbc:mariadb://host:port/db)",
+            s -> s.startsWith("jdbc:"));
+    String dbUser = r.text("gateway.database.user", "hamal", "a user name", s -> !s.isBlank());
+    Optional<SecretRef> dbPassword = r.secret("gateway.database.password");
+    int dbPool = r.integer("gateway.database.pool-size", 16, 1, 64);
     Duration dbTimeout =
         r.duration(
-            "database.connection-timeout", "2s", Duration.ofMillis(250), Duration.ofMinutes(1));
-    Optional<String> cursorSecret =
-        r.required("cursor-secret", "a reference env:VARIABLE or file:PATH to at least 32 bytes");
-    cursorSecret
-        .filter(s ->
-            !(s.matches("env:[A-Za-z_][A-Za-z0-9_]*") || (s.startsWith("file:") && s.length() > 5)))
-        .ifPresent(s ->
-            r.problem(
-                "cursor-secret",
-                "must be a reference env:VARIABLE or file:PATH, never the secret"));
+            "gateway.database.connection-timeout",
+            "2s",
+            Duration.ofMillis(250),
+            Duration.ofMinutes(1));
     Duration keyTtl =
-        r.duration("keys.cache-ttl", "5s", Duration.ofMillis(1), Duration.ofMinutes(10));
-
-    var store = ProcessorSettings.store(r);
-    var index = ProcessorSettings.index(r);
-    var cache = ProcessorSettings.cache(r);
+        r.duration("gateway.keys.cache-ttl", "5s", Duration.ofMillis(1), Duration.ofMinutes(10));
     Map<SearchLevel, OrderLevels.LevelConfig> levels = new EnumMap<>(SearchLevel.class);
     for (SearchLevel level : SearchLevel.values()) {
       var d = OrderLevels.LevelConfig.defaults(level);
-      String k = "levels." + level.label() + ".";
+      String k = "gateway.levels." + level.label() + ".";
       Duration timeout =
           r.duration(
               k + "timeout",
@@ -220,127 +322,99 @@ record GatewaySettings(
           level,
           new OrderLevels.LevelConfig(timeout, failureRate, window, openFor, inFlight, limit));
     }
-    Optional<ProductLines> productLines = Optional.empty();
-    if (ProcessorSettings.enabled(r, "product-lines")) {
-      Optional<String> zookeeper =
-          r.required("product-lines.zookeeper", "host:port[,host:port...]");
-      String namespace =
-          r.text("product-lines.namespace", "hamal", "a ZooKeeper namespace", s -> !s.isBlank());
-      int connections = r.integer("product-lines.max-connections", 2, 1, 16);
-      Duration queryTimeout =
-          r.duration(
-              "product-lines.query-timeout", "2s", Duration.ofMillis(100), Duration.ofMinutes(1));
-      String sslMode =
-          r.text(
-              "product-lines.ssl-mode",
-              "verify-full",
-              "one of " + Reconciliation.SSL_MODES,
-              Reconciliation.SSL_MODES::contains);
-      productLines =
-          zookeeper.map(z -> new ProductLines(z, namespace, connections, queryTimeout, sslMode));
-    }
-    Optional<Subscriptions> subscriptions = Optional.empty();
-    if (ProcessorSettings.enabled(r, "subscriptions")) {
-      Optional<String> bootstrap =
-          r.required("subscriptions.kafka.bootstrap-servers", "host:port[,host:port...]");
-      String pattern =
-          r.text(
-              "subscriptions.kafka.topic-pattern",
-              "hamal\\.orders\\..+",
-              "a regular expression",
-              s -> !s.isBlank());
-      Duration timeout =
-          r.duration(
-              "subscriptions.webhook-timeout", "5s", Duration.ofMillis(100), Duration.ofMinutes(5));
-      int attempts = r.integer("subscriptions.max-attempts", 8, 1, 100);
-      Duration initial =
-          r.duration(
-              "subscriptions.initial-backoff",
-              "500ms",
-              Duration.ofMillis(1),
-              Duration.ofMinutes(10));
-      Duration max =
-          r.duration("subscriptions.max-backoff", "60s", Duration.ofMillis(1), Duration.ofHours(6));
-      boolean privateTargets =
-          r.text(
-                  "subscriptions.allow-private-targets",
-                  "false",
-                  "true or false",
-                  s -> s.equals("true") || s.equals("false"))
-              .equals("true");
-      subscriptions =
-          bootstrap.map(
-              b -> new Subscriptions(b, pattern, timeout, attempts, initial, max, privateTargets));
-    }
     var templateDefaults = Templates.Config.defaults();
-    int templateCache = r.integer("templates.cache-size", templateDefaults.cacheSize(), 1, 100_000);
+    int templateCache =
+        r.integer("gateway.templates.cache-size", templateDefaults.cacheSize(), 1, 100_000);
     Duration stateTtl =
         r.duration(
-            "templates.state-ttl",
+            "gateway.templates.state-ttl",
             SettingsReader.format(templateDefaults.stateTtl()),
             Duration.ZERO,
             Duration.ofMinutes(10));
     Duration budget =
         r.duration(
-            "templates.render-budget",
+            "gateway.templates.render-budget",
             SettingsReader.format(templateDefaults.renderBudget()),
             Duration.ofMillis(1),
             Duration.ofSeconds(10));
     MaskingPolicy masking = MaskingPolicy.defaults();
-    String rules = r.text("masking.rules", "", "path:KIND pairs separated by commas", s -> true);
+    String rules =
+        r.text("gateway.masking.rules", "", "path:KIND pairs separated by commas", s -> true);
     if (!rules.isBlank()) {
       try {
-        masking = new MaskingPolicy(MaskingPolicy.parseRules("masking.rules", rules), Map.of());
+        masking =
+            new MaskingPolicy(MaskingPolicy.parseRules("gateway.masking.rules", rules), Map.of());
       } catch (IllegalArgumentException e) {
-        r.problem("masking.rules", e.getMessage());
+        r.problem("gateway.masking.rules", e.getMessage());
       }
     }
-    Optional<OperationsSettings> operations = Optional.empty();
-    if (ProcessorSettings.enabled(r, "operations")) {
-      Optional<String> zookeeper = r.required("operations.zookeeper", "host:port[,host:port...]");
-      String namespace =
-          r.text("operations.namespace", "hamal", "a ZooKeeper namespace", s -> !s.isBlank());
-      Optional<String> bootstrap =
-          r.required("operations.kafka.bootstrap-servers", "host:port[,host:port...]");
-      String topic =
-          r.text(
-              "operations.kafka.dead-letter-topic",
-              "hamal.dead-letters",
-              "a Kafka topic name",
-              s -> s.matches("[A-Za-z0-9._-]{1,249}"));
-      if (zookeeper.isPresent() && bootstrap.isPresent()) {
-        operations =
-            Optional.of(new OperationsSettings(zookeeper.get(), namespace, bootstrap.get(), topic));
-      }
+    boolean productLines = r.enabled("gateway.product-lines");
+    int connections = r.integer("gateway.product-lines.max-connections", 2, 1, 16);
+    Duration queryTimeout =
+        r.duration(
+            "gateway.product-lines.query-timeout",
+            "2s",
+            Duration.ofMillis(100),
+            Duration.ofMinutes(1));
+    String sslMode =
+        r.text(
+            "gateway.product-lines.ssl-mode",
+            "verify-full",
+            "one of " + Reconciliation.SSL_MODES,
+            Reconciliation.SSL_MODES::contains);
+    boolean subscriptions = r.enabled("gateway.subscriptions");
+    Duration webhookTimeout =
+        r.duration(
+            "gateway.subscriptions.webhook-timeout",
+            "5s",
+            Duration.ofMillis(100),
+            Duration.ofMinutes(5));
+    int attempts = r.integer("gateway.subscriptions.max-attempts", 8, 1, 100);
+    Duration initial =
+        r.duration(
+            "gateway.subscriptions.initial-backoff",
+            "500ms",
+            Duration.ofMillis(1),
+            Duration.ofMinutes(10));
+    Duration max =
+        r.duration(
+            "gateway.subscriptions.max-backoff", "60s", Duration.ofMillis(1), Duration.ofHours(6));
+    if (max.compareTo(initial) < 0) {
+      r.problem(
+          "gateway.subscriptions.max-backoff",
+          "must be at least gateway.subscriptions.initial-backoff ("
+              + SettingsReader.format(initial)
+              + ")");
     }
-    r.rejectUnknownKeys();
-    r.throwIfProblems();
-    if (store.isEmpty() && index.isEmpty() && cache.isEmpty() && productLines.isEmpty()) {
-      throw new SettingsException(
-          List.of(
-              file
-                  + ": no level is enabled; give at least one of cache, index, store, product-lines"));
-    }
+    boolean privateTargets = r.flag("gateway.subscriptions.allow-private-targets", false);
+    boolean operations = r.enabled("gateway.operations");
+    boolean console = r.flag("gateway.server.console", true);
+    Gateway.ServerConfig server = defaults;
     try {
-      return new GatewaySettings(
-          absolute,
-          linesDir,
-          new Gateway.ServerConfig(host, port, concurrent, rate, grace, console),
-          new Database(dbUrl.orElseThrow(), dbUser, dbPool, dbTimeout),
-          dbPassword,
-          cursorSecret.orElseThrow(),
-          keyTtl,
-          store,
-          index,
-          cache,
-          Map.copyOf(levels),
-          productLines,
-          subscriptions,
-          new Templates.Config(templateCache, stateTtl, budget),
-          masking,
-          operations);
+      server = new Gateway.ServerConfig(host, port, concurrent, rate, grace, console);
     } catch (IllegalArgumentException e) {
-      throw new SettingsException(List.of(file + ": " + e.getMessage()));
+      r.problem("gateway.server", e.getMessage()); // the ranges above make this a cross-key rule
     }
+    return new Section(
+        cursorSecret,
+        server,
+        dbUrl,
+        new Database("", dbUser, dbPool, dbTimeout),
+        dbPassword,
+        keyTtl,
+        Map.copyOf(levels),
+        new Templates.Config(templateCache, stateTtl, budget),
+        masking,
+        productLines,
+        connections,
+        queryTimeout,
+        sslMode,
+        subscriptions,
+        webhookTimeout,
+        attempts,
+        initial,
+        max,
+        privateTargets,
+        operations);
   }
 }

@@ -1,6 +1,7 @@
 package dev.hamal.app;
 
 import dev.hamal.coordination.Coordinator;
+import dev.hamal.listener.ListenerConfig;
 import dev.hamal.listener.ListenerInstance;
 import dev.hamal.order.BusinessLine;
 import dev.hamal.order.BusinessLines;
@@ -19,12 +20,13 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,19 +34,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hamal listener --config FILE}: one listener instance of the cluster. It reads the settings
- * ({@link ListenerSettings}) and the business lines, connects to ZooKeeper, serves {@code /metrics}
- * and {@code /health} ({@link MetricsEndpoint}), and runs whatever pipes the cluster gives it
- * ({@link ListenerInstance} logs one line when a pipe starts here and one when it stops) until
- * SIGTERM or SIGINT.
+ * {@code hamal listener --config FILE}: one listener instance of the cluster. It reads its part of
+ * the configuration ({@link ListenerSettings}) and the business lines, connects to ZooKeeper,
+ * serves {@code /metrics}, {@code /health} and {@code /ready} ({@link MetricsEndpoint}), and runs
+ * whatever pipes the cluster gives it ({@link ListenerInstance} logs one line when a pipe starts
+ * here and one when it stops) until SIGTERM or SIGINT.
  *
- * <p><b>Stopping.</b> On a termination signal the JVM runs the shutdown hook installed here, which
- * hands the pipes off ({@link ListenerInstance#close()}: each pipe stops, commits its final
- * position and releases its ownership, so another instance takes it over at once), closes the
- * ZooKeeper session, the endpoint and the meters, and then halts the JVM with status 0 (1 if the
- * hand-off failed). It halts because a JVM that is terminating on a signal otherwise exits with 128
- * + the signal number, and service managers take that for a crash; the hook is the last one that
- * matters, since this process registers no other.
+ * <p><b>Ready</b> means: the ZooKeeper session is connected and Kafka answers with the producer's
+ * connection and security settings ({@link KafkaProbe}). <b>Alive</b> is always true while the
+ * endpoint answers: a lost session is re-established by the coordinator, not by a restart.
+ *
+ * <p><b>Stopping.</b> On a termination signal ({@link GracefulShutdown}, bounded by {@code
+ * listener.shutdown-grace}) the instance hands the pipes off ({@link ListenerInstance#close()}:
+ * each pipe stops reading, waits for Kafka to acknowledge what it sent, commits that position and
+ * releases its ownership, so another instance takes over at once), closes the ZooKeeper session,
+ * the endpoint and the meters, and exits with status 0 (1 if closing failed). A position is only
+ * ever committed for records Kafka acknowledged, so a stop cut short by the grace loses nothing:
+ * the next owner publishes the rest again.
  *
  * <p><b>Failing fast.</b> A bad file, a bad business line, an unreachable ZooKeeper or a metrics
  * port in use stop the command before it joins the cluster, with one message naming the cause (exit
@@ -56,23 +62,25 @@ import picocli.CommandLine.Option;
     description = {
       "Run a listener instance: take pipes from the cluster (ZooKeeper), publish their order"
           + " changes to Kafka, serve Prometheus metrics. SIGTERM or Ctrl-C hands the pipes off.",
-      "Settings: docs/listener.md; every key can be overridden by HAMAL_<KEY> (e.g."
-          + " HAMAL_KAFKA_BOOTSTRAP_SERVERS)."
+      "Settings: the shared sections and listener.* of hamal.yaml (docs/configuration.md);"
+          + " every key can be overridden by HAMAL_<KEY> (e.g. HAMAL_KAFKA_BOOTSTRAP_SERVERS)."
     })
 final class ListenerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ListenerCommand.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
 
   @Option(
       names = "--config",
       required = true,
       paramLabel = "FILE",
-      description = "The listener's YAML configuration file (see examples/listener.yaml).")
+      description = "The configuration file, hamal.yaml (see examples/hamal.yaml).")
   Path config;
 
   @Option(
       names = "--instance-id",
       paramLabel = "ID",
-      description = "Overrides instance-id of the file (default: host name and process id).")
+      description =
+          "Overrides listener.instance-id of the file (default: host name and process id).")
   String instanceId;
 
   private final Map<String, String> environment;
@@ -94,11 +102,7 @@ final class ListenerCommand implements Callable<Integer> {
     }
     BusinessLines lines = BusinessLines.loadDirectory(settings.businessLines());
     Running running = Running.start(settings, lines, environment);
-    CountDownLatch forever = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> Runtime.getRuntime().halt(running.stop()), "hamal-listener-shutdown"));
-    forever.await(); // the shutdown hook ends the process
+    GracefulShutdown.awaitSignal("listener", settings.shutdownGrace(), running::stop);
     return 0;
   }
 
@@ -139,20 +143,32 @@ final class ListenerCommand implements Callable<Integer> {
 
       Coordinator coordinator = Coordinator.connect(settings.coordination());
       resources.push(coordinator);
+      ListenerConfig config = settings.listenerConfig(Optional.empty(), environment);
 
       Optional<URI> metricsUrl = Optional.empty();
       if (settings.metricsPort() != 0) {
+        KafkaProbe kafka =
+            new KafkaProbe(
+                settings.kafkaBootstrapServers(),
+                config.producerSettings(),
+                "hamal-" + settings.instanceId() + "-ready",
+                READY_TIMEOUT);
+        resources.push(kafka);
+        Readiness readiness =
+            new Readiness(
+                List.of(
+                    new Readiness.Check("zookeeper", coordinator::isConnected),
+                    new Readiness.Check("kafka", kafka::reachable)),
+                READY_TIMEOUT);
         MetricsEndpoint endpoint;
         try {
           endpoint =
               MetricsEndpoint.start(
-                  settings.metricsHost(),
-                  settings.metricsPort(),
-                  registry,
-                  coordinator::isConnected);
+                  settings.metricsHost(), settings.metricsPort(), registry, () -> true, readiness);
         } catch (IOException e) {
+          readiness.close();
           throw new UncheckedIOException(
-              "metrics.port: cannot serve metrics on "
+              "listener.metrics.port: cannot serve metrics on "
                   + settings.metricsHost()
                   + ":"
                   + settings.metricsPort()
@@ -167,7 +183,7 @@ final class ListenerCommand implements Callable<Integer> {
 
       ListenerInstance instance =
           new ListenerInstance(
-              settings.listenerConfig(metricsUrl),
+              settings.listenerConfig(metricsUrl, environment),
               lines,
               coordinator,
               registry,
@@ -183,9 +199,9 @@ final class ListenerCommand implements Callable<Integer> {
           settings.coordination().connectString(),
           settings.coordination().namespace(),
           settings.kafkaBootstrapServers(),
-          settings.producer().isEmpty()
+          settings.kafka().producerNames().isEmpty()
               ? ""
-              : " (producer settings " + settings.producer().keySet() + ")", // values may be secret
+              : " (producer settings " + settings.kafka().producerNames() + ")", // values: secret
           lines.lines().stream()
               .map(ListenerCommand::describe)
               .collect(Collectors.joining(", ", "[", "]")),

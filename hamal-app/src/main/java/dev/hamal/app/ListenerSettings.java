@@ -1,6 +1,5 @@
 package dev.hamal.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.hamal.binlog.SslMode;
 import dev.hamal.coordination.CoordinatorConfig;
 import dev.hamal.listener.ListenerConfig;
@@ -10,89 +9,89 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The listener role's configuration: one YAML file (see {@code docs/listener.md} and {@code
- * examples/listener.yaml}), each scalar key overridable by an environment variable {@code
- * HAMAL_<KEY>} (the key path upper-cased, {@code .} and {@code -} turned into {@code _}, e.g.
- * {@code HAMAL_KAFKA_BOOTSTRAP_SERVERS}); Kafka producer settings by {@code
- * HAMAL_KAFKA_PRODUCER_<SETTING>} ({@code _} becomes {@code .}, lower case). A blank variable
- * counts as unset.
+ * What the listener role reads of {@code hamal.yaml} ({@code docs/configuration.md}): the shared
+ * {@code business-lines}, {@code zookeeper} and {@code kafka} sections (of which {@code
+ * zookeeper.connect} and {@code kafka.bootstrap-servers} are required) and its own {@code listener}
+ * section. The other roles' sections are accepted without being validated here.
  *
- * <p>Reading is strict: an unknown key, a list where a value belongs, a value of the wrong shape or
- * out of range are all collected and reported together in one {@link SettingsException}, each
- * naming the file (or the variable), the key and what is accepted. Ranges are those of {@link
- * CoordinatorConfig} and {@link ListenerConfig}, checked here so that messages use this file's key
- * names; the two configs validate again when built (cross-key rules such as {@code
- * zookeeper.retry.max-sleep >= base-sleep} are reported from there, prefixed with the file).
+ * <p>Reading is strict ({@link SettingsReader}): every problem is reported at once, naming the file
+ * or variable, the key and what is accepted. Ranges are those of {@link CoordinatorConfig} and
+ * {@link ListenerConfig}, checked here so that messages use the file's key names; the configs
+ * validate again when built (cross-key rules are reported from there, prefixed with the file).
  *
  * <p>Values are immutable. Source passwords are never here (pipes reference them in ZooKeeper as
- * {@code env:VAR} or {@code file:PATH}); producer settings may hold credentials ({@code
- * sasl.jaas.config}, {@code ssl.*.password}), so only their names are ever logged.
+ * {@code env:VAR} or {@code file:PATH}); Kafka producer credentials ({@code sasl.jaas.config},
+ * {@code *.password}) are references too, resolved when the pipes' producers are configured, and
+ * only their names are ever shown.
  *
  * @param file the file read (absolute)
- * @param instanceId {@code instance-id}
+ * @param businessLines {@code business-lines}, a directory of business-line files
  * @param coordination the {@code zookeeper} section
  * @param kafkaBootstrapServers {@code kafka.bootstrap-servers}
- * @param topicTemplate {@code kafka.topic-template}
- * @param deadLetterTopic {@code kafka.dead-letter-topic}
- * @param topicPartitions {@code kafka.topic-partitions}
- * @param producer {@code kafka.producer.*}, by Kafka setting name
- * @param businessLines {@code business-lines}, a directory of business-line files
- * @param commitInterval {@code commit-interval}
- * @param statusInterval {@code status-interval}
- * @param stopTimeout {@code stop-timeout}
- * @param decodeThreads {@code decode-threads}
- * @param sourceTls {@code source-tls}
- * @param metricsHost {@code metrics.host}, the address the metrics endpoint binds to
- * @param metricsPort {@code metrics.port}, 0 when metrics are not served
+ * @param kafka the {@code kafka} section (topics, producer settings)
+ * @param instanceId {@code listener.instance-id}
+ * @param commitInterval {@code listener.commit-interval}
+ * @param statusInterval {@code listener.status-interval}
+ * @param stopTimeout {@code listener.stop-timeout}
+ * @param decodeThreads {@code listener.decode-threads}
+ * @param sourceTls {@code listener.source-tls}
+ * @param shutdownGrace {@code listener.shutdown-grace}: the longest a stop on SIGTERM takes
+ * @param metricsHost {@code listener.metrics.host}, the address the endpoint binds to
+ * @param metricsPort {@code listener.metrics.port}, 0 when the endpoint is not served
  */
 record ListenerSettings(
     Path file,
-    String instanceId,
+    Path businessLines,
     CoordinatorConfig coordination,
     String kafkaBootstrapServers,
-    String topicTemplate,
-    String deadLetterTopic,
-    int topicPartitions,
-    Map<String, String> producer,
-    Path businessLines,
+    SharedSettings.Kafka kafka,
+    String instanceId,
     Duration commitInterval,
     Duration statusInterval,
     Duration stopTimeout,
     int decodeThreads,
     SslMode sourceTls,
+    Duration shutdownGrace,
     String metricsHost,
     int metricsPort) {
 
-  /** Prefix of every environment variable that overrides a key. */
-  static final String ENV_PREFIX = "HAMAL_";
-
-  private static final String PRODUCER = "kafka.producer";
-  private static final String PRODUCER_ENV = envName(PRODUCER) + "_";
-  private static final Set<String> SECTIONS =
-      Set.of("zookeeper", "zookeeper.retry", "kafka", "metrics");
   private static final Pattern INSTANCE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
-  private static final String DURATION_FORM = "a duration such as 500ms, 15s, 2m or 1h";
-
-  /** Copies the producer settings. */
-  ListenerSettings {
-    producer = Map.copyOf(producer);
-  }
 
   /**
-   * Reads a configuration file with the environment's overrides; the default instance id is this
-   * host's name and this process's id.
+   * The {@code listener} section.
+   *
+   * @param instanceId the instance id
+   * @param commitInterval how often positions are committed
+   * @param statusInterval how often status is reported
+   * @param stopTimeout how long a stopping pipe may take
+   * @param decodeThreads decoding threads per pipe
+   * @param sourceTls TLS towards the sources
+   * @param shutdownGrace the bound of a stop on SIGTERM
+   * @param metricsHost the endpoint's address
+   * @param metricsPort the endpoint's port, 0 for none
+   */
+  record Section(
+      String instanceId,
+      Duration commitInterval,
+      Duration statusInterval,
+      Duration stopTimeout,
+      int decodeThreads,
+      SslMode sourceTls,
+      Duration shutdownGrace,
+      String metricsHost,
+      int metricsPort) {}
+
+  /**
+   * Reads the file with the environment's overrides; the default instance id is this host's name
+   * and this process's id.
    *
    * @throws SettingsException naming the file, the key and what is accepted for every problem
    */
@@ -111,107 +110,72 @@ record ListenerSettings(
    */
   static ListenerSettings parse(
       Path file, String yaml, Map<String, String> environment, String defaultInstanceId) {
-    Path absolute = file.toAbsolutePath().normalize();
-    JsonNode root = SettingsReader.parseYaml(file, yaml);
-    SettingsReader r =
-        new SettingsReader(file.toString(), root, environment, SECTIONS, Optional.of(PRODUCER));
+    SettingsReader r = SettingsReader.of(file, yaml, environment);
+    SharedSettings shared = SharedSettings.read(r);
+    Section own = readSection(r, defaultInstanceId);
+    Role.readSections(r, Optional.of(Role.LISTENER));
+    Optional<CoordinatorConfig> coordination =
+        r.need("zookeeper.connect", shared.zookeeper(), "host:port[,host:port...]", "the listener");
+    Optional<String> bootstrap =
+        r.need(
+            "kafka.bootstrap-servers",
+            shared.kafka().bootstrapServers(),
+            "host:port[,host:port...]",
+            "the listener");
+    shared.kafka().producerSecrets().values().forEach(s -> r.checkReadable(Optional.of(s)));
+    r.finish();
+    ListenerSettings settings =
+        new ListenerSettings(
+            file.toAbsolutePath().normalize(),
+            shared.businessLines(),
+            coordination.orElseThrow(),
+            bootstrap.orElseThrow(),
+            shared.kafka(),
+            own.instanceId(),
+            own.commitInterval(),
+            own.statusInterval(),
+            own.stopTimeout(),
+            own.decodeThreads(),
+            own.sourceTls(),
+            own.shutdownGrace(),
+            own.metricsHost(),
+            own.metricsPort());
+    try {
+      settings.config(shared.kafka().producer(), Optional.empty()); // the listener's own checks
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(List.of(file + ": " + e.getMessage()));
+    }
+    return settings;
+  }
+
+  /** Reads the {@code listener} section. */
+  static Section readSection(SettingsReader r, String defaultInstanceId) {
     String instanceId =
         r.text(
-            "instance-id",
+            "listener.instance-id",
             defaultInstanceId,
             INSTANCE_ID.pattern(),
             INSTANCE_ID.asMatchPredicate());
-    Optional<String> connect = r.required("zookeeper.connect", "host:port[,host:port...]");
-    String namespace =
-        r.text("zookeeper.namespace", "hamal", NAMESPACE.pattern(), NAMESPACE.asMatchPredicate());
-    Duration sessionTimeout =
-        r.duration(
-            "zookeeper.session-timeout", "15s", Duration.ofSeconds(1), Duration.ofMinutes(10));
-    Duration connectionTimeout =
-        r.duration(
-            "zookeeper.connection-timeout", "15s", Duration.ofMillis(100), Duration.ofMinutes(10));
-    Duration baseSleep =
-        r.duration(
-            "zookeeper.retry.base-sleep", "500ms", Duration.ofMillis(1), Duration.ofMinutes(1));
-    Duration maxSleep =
-        r.duration("zookeeper.retry.max-sleep", "5s", Duration.ofMillis(1), Duration.ofMinutes(10));
-    int maxRetries = r.integer("zookeeper.retry.max-retries", 3, 0, 29);
-    Duration resync =
-        r.duration("zookeeper.resync-interval", "30s", Duration.ofMillis(100), Duration.ofHours(1));
-    Duration handOff =
-        r.duration(
-            "zookeeper.hand-off-timeout", "30s", Duration.ofMillis(100), Duration.ofHours(1));
-
-    Optional<String> bootstrap = r.required("kafka.bootstrap-servers", "host:port[,host:port...]");
-    String template =
-        r.text(
-            "kafka.topic-template",
-            Topics.DEFAULT_TEMPLATE,
-            "a Kafka topic name ([a-zA-Z0-9._-]) containing {line}",
-            t -> t.contains("{line}") && TOPIC.matcher(t.replace("{line}", "x")).matches());
-    String deadLetters =
-        r.text(
-            "kafka.dead-letter-topic",
-            Topics.DEFAULT_DEAD_LETTERS,
-            "a Kafka topic name ([a-zA-Z0-9._-], 1-249 characters)",
-            t -> TOPIC.matcher(t).matches());
-    int partitions = r.integer("kafka.topic-partitions", 6, 1, 10_000);
-    Map<String, String> producer = r.producer();
-
-    String lines = r.text("business-lines", "./business-lines", "a directory", s -> !s.isBlank());
-    Path linesDir =
-        r.fromEnvironment("business-lines")
-            ? Path.of(lines).toAbsolutePath().normalize()
-            : absolute.getParent().resolve(lines).normalize();
     Duration commit =
-        r.duration("commit-interval", "1s", Duration.ofMillis(1), Duration.ofHours(1));
+        r.duration("listener.commit-interval", "1s", Duration.ofMillis(1), Duration.ofHours(1));
     Duration status =
-        r.duration("status-interval", "5s", Duration.ofMillis(1), Duration.ofHours(1));
-    Duration stop = r.duration("stop-timeout", "60s", Duration.ofMillis(1), Duration.ofHours(1));
+        r.duration("listener.status-interval", "5s", Duration.ofMillis(1), Duration.ofHours(1));
+    Duration stop =
+        r.duration("listener.stop-timeout", "60s", Duration.ofMillis(1), Duration.ofHours(1));
     int decodeThreads =
-        r.integer("decode-threads", Math.min(8, Runtime.getRuntime().availableProcessors()), 1, 64);
-    SslMode tls = r.choice("source-tls", SslMode.class, SslMode.PREFERRED);
+        r.integer(
+            "listener.decode-threads",
+            Math.min(8, Runtime.getRuntime().availableProcessors()),
+            1,
+            64);
+    SslMode tls = r.choice("listener.source-tls", SslMode.class, SslMode.PREFERRED);
+    Duration grace =
+        r.duration("listener.shutdown-grace", "30s", Duration.ofSeconds(1), Duration.ofMinutes(10));
     String metricsHost =
-        r.text("metrics.host", "0.0.0.0", "a host name or address", s -> !s.isBlank());
-    int metricsPort = r.integer("metrics.port", 9404, 0, 65_535);
-    r.rejectUnknownKeys();
-    r.throwIfProblems();
-
-    try {
-      CoordinatorConfig coordination =
-          CoordinatorConfig.builder(connect.orElseThrow())
-              .namespace(namespace)
-              .sessionTimeout(sessionTimeout)
-              .connectionTimeout(connectionTimeout)
-              .retry(baseSleep, maxSleep, maxRetries)
-              .resyncInterval(resync)
-              .handOffTimeout(handOff)
-              .build();
-      ListenerSettings settings =
-          new ListenerSettings(
-              absolute,
-              instanceId,
-              coordination,
-              bootstrap.orElseThrow(),
-              template,
-              deadLetters,
-              partitions,
-              producer,
-              linesDir,
-              commit,
-              status,
-              stop,
-              decodeThreads,
-              tls,
-              metricsHost,
-              metricsPort);
-      settings.listenerConfig(
-          Optional.empty()); // the listener's own checks, before anything starts
-      return settings;
-    } catch (IllegalArgumentException e) {
-      throw new SettingsException(
-          List.of(file + ": " + e.getMessage().replace("coordination.", "zookeeper.")));
-    }
+        r.text("listener.metrics.host", "0.0.0.0", "a host name or address", s -> !s.isBlank());
+    int metricsPort = r.integer("listener.metrics.port", 9404, 0, 65_535);
+    return new Section(
+        instanceId, commit, status, stop, decodeThreads, tls, grace, metricsHost, metricsPort);
   }
 
   /**
@@ -226,19 +190,17 @@ record ListenerSettings(
     }
     return new ListenerSettings(
         file,
-        id,
+        businessLines,
         coordination,
         kafkaBootstrapServers,
-        topicTemplate,
-        deadLetterTopic,
-        topicPartitions,
-        producer,
-        businessLines,
+        kafka,
+        id,
         commitInterval,
         statusInterval,
         stopTimeout,
         decodeThreads,
         sourceTls,
+        shutdownGrace,
         metricsHost,
         metricsPort);
   }
@@ -246,46 +208,53 @@ record ListenerSettings(
   /** Every setting but the producer settings' values, which may be credentials. */
   @Override
   public String toString() {
-    return "ListenerSettings[file=%s, instanceId=%s, zookeeper=%s/%s, kafka=%s, producer=%s, topics=%s|%s, partitions=%d, businessLines=%s, commit=%s, status=%s, stop=%s, decodeThreads=%d, sourceTls=%s, metrics=%s:%d]"
+    return ("ListenerSettings[file=%s, instanceId=%s, zookeeper=%s/%s, kafka=%s, producer=%s,"
+            + " topics=%s|%s, partitions=%d, businessLines=%s, commit=%s, status=%s, stop=%s,"
+            + " decodeThreads=%d, sourceTls=%s, shutdownGrace=%s, metrics=%s:%d]")
         .formatted(
             file,
             instanceId,
             coordination.connectString(),
             coordination.namespace(),
             kafkaBootstrapServers,
-            producer.keySet(),
-            topicTemplate,
-            deadLetterTopic,
-            topicPartitions,
+            kafka.producerNames(),
+            kafka.topicTemplate(),
+            kafka.deadLetterTopic(),
+            kafka.topicPartitions(),
             businessLines,
             commitInterval,
             statusInterval,
             stopTimeout,
             decodeThreads,
             sourceTls,
+            shutdownGrace,
             metricsHost,
             metricsPort);
   }
 
-  /** The listener instance's settings; {@code metricsUrl} is what the instance registers. */
-  ListenerConfig listenerConfig(Optional<URI> metricsUrl) {
+  /**
+   * The listener instance's settings, with the producer's credentials read from {@code
+   * environment}; {@code metricsUrl} is what the instance registers.
+   *
+   * @throws SettingsException when a credential cannot be read
+   */
+  ListenerConfig listenerConfig(Optional<URI> metricsUrl, Map<String, String> environment) {
+    return config(kafka.producerResolved(environment), metricsUrl);
+  }
+
+  private ListenerConfig config(Map<String, String> producer, Optional<URI> metricsUrl) {
     ListenerConfig.Builder b =
         ListenerConfig.builder(instanceId, kafkaBootstrapServers)
-            .topics(new Topics(topicTemplate, deadLetterTopic))
-            .producerSettings(Map.copyOf(producer))
+            .topics(new Topics(kafka.topicTemplate(), kafka.deadLetterTopic()))
+            .producerSettings(new HashMap<String, Object>(producer))
             .commitInterval(commitInterval)
             .statusInterval(statusInterval)
             .stopTimeout(stopTimeout)
             .decodeThreads(decodeThreads)
             .sslMode(sourceTls)
-            .topicPartitions(topicPartitions);
+            .topicPartitions(kafka.topicPartitions());
     metricsUrl.ifPresent(b::metricsUrl);
     return b.build();
-  }
-
-  /** The environment variable that overrides {@code key}: {@code HAMAL_} + key, upper case, _. */
-  static String envName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   /**
@@ -303,40 +272,6 @@ record ListenerSettings(
       h = h.substring(0, 63 - suffix.length());
     }
     return h + suffix;
-  }
-
-  /**
-   * Parses a duration such as {@code 500ms}, {@code 15s}, {@code 2m} or {@code 1h}.
-   *
-   * @throws IllegalArgumentException when the text has another form
-   */
-  static Duration parseDuration(String text) {
-    Matcher m = DURATION.matcher(text.strip());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not " + DURATION_FORM);
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
-  }
-
-  /** How durations are printed in messages and docs: the largest exact unit. */
-  static String format(Duration d) {
-    long ms = d.toMillis();
-    if (ms % 3_600_000 == 0 && ms > 0) {
-      return ms / 3_600_000 + "h";
-    }
-    if (ms % 60_000 == 0 && ms > 0) {
-      return ms / 60_000 + "m";
-    }
-    if (ms % 1_000 == 0 && ms > 0) {
-      return ms / 1_000 + "s";
-    }
-    return ms + "ms";
   }
 
   private static String hostName() {

@@ -46,4 +46,26 @@ public final class Passwords {
     }
     return "";
   }
+
+  /**
+   * Reads a pipe's password reference as the listener does: {@code env:VARIABLE}, or {@code
+   * file:PATH} (its first line).
+   *
+   * @throws IllegalArgumentException naming the reference if it cannot be read
+   */
+  static String resolve(String reference, Map<String, String> environment) {
+    if (reference.startsWith("env:")) {
+      String value = environment.get(reference.substring(4));
+      if (value == null) {
+        throw new IllegalArgumentException(
+            "environment variable " + reference.substring(4) + " is not set");
+      }
+      return value;
+    }
+    if (!reference.startsWith("file:")) {
+      throw new IllegalArgumentException(
+          "a password reference must be env:VARIABLE or file:PATH, not '" + reference + "'");
+    }
+    return read(null, Path.of(reference.substring(5)), environment);
+  }
 }

@@ -1,7 +1,6 @@
 package dev.hamal.app;
 
 import dev.hamal.coordination.Coordinator;
-import dev.hamal.coordination.CoordinatorConfig;
 import dev.hamal.order.BusinessLines;
 import dev.hamal.order.OrderLookup;
 import dev.hamal.order.OrderSink;
@@ -25,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The processors' periodic reconciliation ({@code reconcile} section of the processor file): every
- * interval, on one scheduler thread, the instance that takes the cluster lock {@code reconcile}
- * reconciles every business line for orders created in {@code [now - delay - window, now - delay)}
- * against this instance's stores, logs a summary (a warning per line with differences), and
- * publishes {@code hamal.reconcile.differences{line,store}} (the last run's count) and {@code
+ * The processors' periodic reconciliation ({@code processor.reconcile} section of hamal.yaml):
+ * every interval, on one scheduler thread, the instance that takes the cluster lock {@code
+ * reconcile} reconciles every business line for orders created in {@code [now - delay - window, now
+ * - delay)} against this instance's stores, logs a summary (a warning per line with differences),
+ * and publishes {@code hamal.reconcile.differences{line,store}} (the last run's count) and {@code
  * hamal.reconcile.runs{outcome}}. With {@code repair}, differences are re-published from the
  * source. A failed run is logged and counted; the next interval tries again.
  */
@@ -54,11 +53,7 @@ final class PeriodicReconciliation implements AutoCloseable {
       Map<String, String> environment,
       MeterRegistry registry,
       ProcessorSettings processor) {
-    Coordinator coordinator =
-        Coordinator.connect(
-            CoordinatorConfig.builder(settings.zookeeper())
-                .namespace(settings.namespace())
-                .build());
+    Coordinator coordinator = Coordinator.connect(settings.coordination());
     Optional<Repairer> repairer =
         settings.repair()
             ? Optional.of(

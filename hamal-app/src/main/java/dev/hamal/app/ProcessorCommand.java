@@ -3,6 +3,7 @@ package dev.hamal.app;
 import dev.hamal.cache.OrderCache;
 import dev.hamal.cache.OrderCacheConfig;
 import dev.hamal.order.BusinessLines;
+import dev.hamal.order.OrderLookup;
 import dev.hamal.order.OrderSink;
 import dev.hamal.processor.Processor;
 import dev.hamal.search.OrderIndex;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -35,12 +37,21 @@ import picocli.CommandLine.Option;
 /**
  * {@code hamal processor --config FILE}: one processor instance. It opens the enabled stores
  * (creating the order store's schema and the index template if needed), joins one consumer group
- * per store and applies order changes until SIGTERM or SIGINT, which stops each consumer after its
- * batch in hand is written and committed. Any number of instances may run; Kafka shares the
- * partitions among them.
+ * per store and applies order changes until SIGTERM or SIGINT. Any number of instances may run;
+ * Kafka shares the partitions among them.
  *
- * <p>Fails fast, before consuming anything, on a bad file (exit code 2) or a store that cannot be
- * opened (1).
+ * <p><b>Health.</b> {@code /health} is down once a consumer thread has died (only a restart brings
+ * it back); {@code /ready} is up while every consumer runs and every store answers a lookup (each
+ * shard of the order store).
+ *
+ * <p><b>Stopping</b> ({@link GracefulShutdown}, bounded by {@code processor.shutdown-grace}): the
+ * periodic reconciliation stops, then each consumer stops polling and finishes the batch in hand —
+ * written and committed, or, when its store is down, left uncommitted for the next owner — then the
+ * stores, the endpoint and the meters close. Offsets are committed only for written batches, so a
+ * stop cut short by the grace loses nothing: the batch comes again.
+ *
+ * <p>Fails fast, before consuming anything, on a bad file or an unreadable secret (exit code 2) or
+ * a store that cannot be opened (1).
  */
 @Command(
     name = "processor",
@@ -49,16 +60,18 @@ import picocli.CommandLine.Option;
       "Run a processor instance: apply order changes from Kafka to the order store, the search"
           + " index and the cache (one consumer group each). SIGTERM or Ctrl-C stops after the"
           + " batch in hand.",
-      "Settings: docs/processor.md; every key can be overridden by HAMAL_<KEY>."
+      "Settings: the shared sections and processor.* of hamal.yaml (docs/configuration.md);"
+          + " every key can be overridden by HAMAL_<KEY>."
     })
 final class ProcessorCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ProcessorCommand.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
 
   @Option(
       names = "--config",
       required = true,
       paramLabel = "FILE",
-      description = "The processor's YAML configuration file (see examples/processor.yaml).")
+      description = "The configuration file, hamal.yaml (see examples/hamal.yaml).")
   Path config;
 
   private final Map<String, String> environment;
@@ -85,14 +98,35 @@ final class ProcessorCommand implements Callable<Integer> {
       gc.bindTo(registry);
       resources.push(gc);
       List<OrderSink> sinks = openSinks(settings, environment, Optional.of(registry), resources);
+      AtomicReference<Processor> running = new AtomicReference<>();
       if (settings.metricsPort() != 0) {
+        List<Readiness.Check> checks = new ArrayList<>();
+        checks.add(
+            new Readiness.Check(
+                "consumers", () -> running.get() != null && running.get().isRunning()));
+        for (OrderSink sink : sinks) {
+          checks.add(new Readiness.Check(sink.name(), lookupProbe(sink)));
+        }
+        Readiness readiness = new Readiness(checks, READY_TIMEOUT);
         try {
           resources.push(
               MetricsEndpoint.start(
-                  settings.metricsHost(), settings.metricsPort(), registry, () -> true));
+                  settings.metricsHost(),
+                  settings.metricsPort(),
+                  registry,
+                  () -> running.get() == null || running.get().isRunning(),
+                  readiness));
         } catch (IOException e) {
+          readiness.close();
           throw new UncheckedIOException(
-              "metrics.port: cannot serve metrics on port " + settings.metricsPort(), e);
+              "processor.metrics.port: cannot serve metrics on "
+                  + settings.metricsHost()
+                  + ":"
+                  + settings.metricsPort()
+                  + " ("
+                  + e.getMessage()
+                  + "); choose another port, or 0 for none",
+              e);
         }
       }
       List<OrderSink> consumers = new ArrayList<>();
@@ -104,6 +138,7 @@ final class ProcessorCommand implements Callable<Integer> {
       Processor processor =
           Processor.start(settings.processor(), lines, consumers, registry, Clock.systemUTC());
       resources.push(processor); // stopped before the sinks close
+      running.set(processor);
       if (settings.reconcile().isPresent()) {
         resources.push(
             PeriodicReconciliation.start(
@@ -119,19 +154,35 @@ final class ProcessorCommand implements Callable<Integer> {
       closeAll(resources);
       throw e;
     }
-    CountDownLatch forever = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("processor stops");
-                  int status = closeAll(resources);
-                  log.info("processor stopped{}", status == 0 ? "" : " with errors");
-                  Runtime.getRuntime().halt(status);
-                },
-                "hamal-processor-shutdown"));
-    forever.await();
+    GracefulShutdown.awaitSignal("processor", settings.shutdownGrace(), () -> closeAll(resources));
     return 0;
+  }
+
+  /**
+   * A readiness probe of a store: a lookup of ids no order has, one on each shard of the order
+   * store; it answers (empty) when the store is reachable and throws when it is not.
+   */
+  static Callable<Boolean> lookupProbe(OrderSink sink) {
+    if (!(sink instanceof OrderLookup lookup)) {
+      return () -> true;
+    }
+    List<String> ids = new ArrayList<>();
+    if (sink instanceof OrderStore store) {
+      java.util.Set<Integer> shards = new java.util.HashSet<>();
+      for (int i = 0; shards.size() < store.shardCount() && i < 1000 * store.shardCount(); i++) {
+        String id = "hamal-readiness:" + i;
+        if (shards.add(store.shardOf(id))) {
+          ids.add(id);
+        }
+      }
+    } else {
+      ids.add("hamal-readiness:0");
+    }
+    List<String> probe = List.copyOf(ids);
+    return () -> {
+      lookup.findAll(probe);
+      return true;
+    };
   }
 
   /** Opens the enabled stores, each pushed on {@code resources} to be closed by the caller. */
@@ -146,9 +197,9 @@ final class ProcessorCommand implements Callable<Integer> {
 
   /** Opens the given stores, each pushed on {@code resources} to be closed by the caller. */
   static List<OrderSink> openSinks(
-      Optional<ProcessorSettings.Store> storeSettings,
-      Optional<ProcessorSettings.Index> indexSettings,
-      Optional<ProcessorSettings.Cache> cacheSettings,
+      Optional<SharedSettings.Store> storeSettings,
+      Optional<SharedSettings.Index> indexSettings,
+      Optional<SharedSettings.Cache> cacheSettings,
       Map<String, String> environment,
       Optional<MeterRegistry> registry,
       Deque<AutoCloseable> resources) {
@@ -161,7 +212,7 @@ final class ProcessorCommand implements Callable<Integer> {
               .searchTimeout(s.searchTimeout())
               .history(s.history())
               .historyRetention(s.historyRetention());
-      s.passwordRef().ifPresent(ref -> b.password(ProcessorSettings.resolve(ref, environment)));
+      s.password().ifPresent(ref -> b.password(ref.resolve(environment)));
       OrderStore store = OrderStore.open(b.build());
       resources.push(store);
       sinks.add(store);
@@ -175,8 +226,7 @@ final class ProcessorCommand implements Callable<Integer> {
               .refreshInterval(s.refreshInterval());
       if (s.username().isPresent()) {
         b.credentials(
-            s.username().get(),
-            s.passwordRef().map(ref -> ProcessorSettings.resolve(ref, environment)).orElse(""));
+            s.username().get(), s.password().map(ref -> ref.resolve(environment)).orElse(""));
       }
       OrderIndex index = OrderIndex.open(b.build());
       resources.push(index);
@@ -184,14 +234,14 @@ final class ProcessorCommand implements Callable<Integer> {
     });
     cacheSettings.ifPresent(s -> {
       String uri = s.redis();
-      if (s.passwordRef().isPresent()) {
-        String password = ProcessorSettings.resolve(s.passwordRef().get(), environment);
+      if (s.password().isPresent()) {
+        String password = s.password().get().resolve(environment);
+        int scheme = uri.indexOf("://") + 3; // redis:// or rediss://, checked when read
         uri =
-            uri.replaceFirst(
-                "^redis://",
-                "redis://"
-                    + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
-                    + "@");
+            uri.substring(0, scheme)
+                + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
+                + "@"
+                + uri.substring(scheme);
       }
       OrderCacheConfig cacheConfig =
           OrderCacheConfig.builder(uri)

@@ -48,20 +48,22 @@ final class ReconcileCommand implements Callable<Integer> {
       names = "--config",
       required = true,
       paramLabel = "FILE",
-      description = "A processor configuration: the stores to compare and Kafka for repairs.")
+      description =
+          "The configuration file (hamal.yaml), read as the processor reads it: the stores to"
+              + " compare, Kafka for repairs, ZooKeeper for the pipes.")
   Path config;
 
   @Option(
       names = "--zookeeper",
-      required = true,
       paramLabel = "HOST:PORT",
-      description = "ZooKeeper, where the pipes (the source servers) are defined.")
+      description =
+          "ZooKeeper, where the pipes (the source servers) are defined (default: the file's"
+              + " zookeeper.connect).")
   String zookeeper;
 
   @Option(
       names = "--namespace",
-      defaultValue = "hamal",
-      description = "ZooKeeper namespace (default ${DEFAULT-VALUE}).")
+      description = "ZooKeeper namespace (default: the file's zookeeper.namespace, else hamal).")
   String namespace;
 
   @Option(
@@ -135,8 +137,7 @@ final class ReconcileCommand implements Callable<Integer> {
           index.refresh(); // compare what has been written, not what the last refresh showed
         }
       }
-      Coordinator coordinator =
-          Coordinator.connect(CoordinatorConfig.builder(zookeeper).namespace(namespace).build());
+      Coordinator coordinator = Coordinator.connect(coordination(settings));
       resources.push(coordinator);
       Optional<Repairer> repairer = Optional.empty();
       if (repair) {
@@ -166,6 +167,46 @@ final class ReconcileCommand implements Callable<Integer> {
     } finally {
       ProcessorCommand.closeAll(resources);
     }
+  }
+
+  /** The file's ZooKeeper settings, the options over them. */
+  private CoordinatorConfig coordination(ProcessorSettings settings) {
+    Optional<CoordinatorConfig> file =
+        settings
+            .reconcile()
+            .map(ProcessorSettings.Reconcile::coordination)
+            .or(() -> fileZooKeeper());
+    String ensemble =
+        Optional.ofNullable(zookeeper)
+            .or(() -> file.map(CoordinatorConfig::connectString))
+            .orElseThrow(() ->
+                new IllegalArgumentException(
+                    "no ZooKeeper ensemble given: use --zookeeper HOST:PORT, or zookeeper.connect"
+                        + " in "
+                        + config));
+    CoordinatorConfig.Builder b =
+        CoordinatorConfig.builder(ensemble)
+            .namespace(
+                Optional.ofNullable(namespace)
+                    .or(() -> file.map(CoordinatorConfig::namespace))
+                    .orElse("hamal"));
+    file.ifPresent(f ->
+        b.sessionTimeout(f.sessionTimeout())
+            .connectionTimeout(f.connectionTimeout())
+            .retry(f.retryBaseSleep(), f.retryMaxSleep(), f.retryMaxRetries()));
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage()
+              .replace("coordination.namespace", "--namespace")
+              .replace("coordination.connect", "--zookeeper"),
+          e);
+    }
+  }
+
+  private Optional<CoordinatorConfig> fileZooKeeper() {
+    return SharedSettings.load(config, environment).zookeeper();
   }
 
   private static Instant instant(String option, String text) {

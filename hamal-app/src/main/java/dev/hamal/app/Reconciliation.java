@@ -78,7 +78,7 @@ final class Reconciliation {
               + pipe.sourceUrl().substring("mysql://".length())
               + "/?sslMode="
               + sslMode;
-      String password = ProcessorSettings.resolve(pipe.passwordRef(), environment);
+      String password = Passwords.resolve(pipe.passwordRef(), environment);
       try (SourceDatabase source =
           SourceDatabase.open(SourceDatabaseConfig.of(url, pipe.user(), password))) {
         reports.add(reconciler.reconcile(line, source, from, to, targets, repair));

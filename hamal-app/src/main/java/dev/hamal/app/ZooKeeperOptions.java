@@ -8,10 +8,11 @@ import picocli.CommandLine.Option;
 
 /**
  * How an operator command reaches the cluster: {@code --zookeeper HOST:PORT[,...]} and {@code
- * --namespace}, or {@code --config FILE} (the listener's file: its {@code zookeeper} section is
- * used, with its {@code HAMAL_ZOOKEEPER_*} overrides). Precedence for the ensemble: the option,
- * then {@code HAMAL_ZOOKEEPER_CONNECT}, then the file; for the namespace: the option, then {@code
- * HAMAL_ZOOKEEPER_NAMESPACE}, then the file, then {@code hamal}.
+ * --namespace}, or {@code --config FILE} ({@code hamal.yaml}: its {@code zookeeper} section is
+ * used, with its {@code HAMAL_ZOOKEEPER_*} overrides; the roles' sections are not validated).
+ * Precedence for the ensemble: the option, then {@code HAMAL_ZOOKEEPER_CONNECT}, then the file; for
+ * the namespace: the option, then {@code HAMAL_ZOOKEEPER_NAMESPACE}, then the file, then {@code
+ * hamal}.
  */
 final class ZooKeeperOptions {
   @Option(
@@ -29,7 +30,7 @@ final class ZooKeeperOptions {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "A listener configuration file to take the zookeeper section from.")
+      description = "The configuration file (hamal.yaml) to take the zookeeper section from.")
   Path config;
 
   /**
@@ -39,16 +40,16 @@ final class ZooKeeperOptions {
    */
   CoordinatorConfig toConfig(Map<String, String> environment) {
     Optional<CoordinatorConfig> file =
-        Optional.ofNullable(config).map(f -> ListenerSettings.load(f, environment).coordination());
+        Optional.ofNullable(config).flatMap(f -> SharedSettings.load(f, environment).zookeeper());
     String ensemble =
-        first(connect, environment.get(ListenerSettings.envName("zookeeper.connect")))
+        first(connect, environment.get(SettingsReader.envName("zookeeper.connect")))
             .or(() -> file.map(CoordinatorConfig::connectString))
             .orElseThrow(() ->
                 new IllegalArgumentException(
                     "no ZooKeeper ensemble given: use --zookeeper HOST:PORT, --config FILE or set"
                         + " HAMAL_ZOOKEEPER_CONNECT"));
     String ns =
-        first(namespace, environment.get(ListenerSettings.envName("zookeeper.namespace")))
+        first(namespace, environment.get(SettingsReader.envName("zookeeper.namespace")))
             .or(() -> file.map(CoordinatorConfig::namespace))
             .orElse("hamal");
     CoordinatorConfig.Builder b = CoordinatorConfig.builder(ensemble).namespace(ns);

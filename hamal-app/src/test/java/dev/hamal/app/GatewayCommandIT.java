@@ -25,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code hamal gateway keys create} and {@code hamal gateway --config FILE} over the real embedded
- * servers: the first admin key is made from the command line, the gateway starts from the file with
- * every level and subscriptions, reports ready, serves its OpenAPI document, and answers orders,
- * templates, analytics and keys with that key.
+ * servers: the first admin key is made from the command line, the gateway starts from a hamal.yaml
+ * with every level, subscriptions and operations (ZooKeeper and Kafka from the shared sections; a
+ * listener section it does not validate), reports ready, serves its OpenAPI document, and answers
+ * orders, templates, analytics and keys with that key.
  */
 class GatewayCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,34 +43,37 @@ class GatewayCommandIT {
     String gatewayDb = "gwcmd_" + suffix;
     String storeDb = "gwcmd_store_" + suffix;
     Sql.execute(db, "CREATE DATABASE " + gatewayDb, "CREATE DATABASE " + storeDb);
-    Path file = dir.resolve("gateway.yaml");
+    Path file = dir.resolve("hamal.yaml");
     Files.writeString(
         file,
         """
         business-lines: "%s"
-        cursor-secret: env:GW_CURSOR_SECRET
-        server: {host: 127.0.0.1, port: 0}
-        database: {jdbc-url: "%s", user: %s, password: env:GW_DB_PASSWORD}
+        zookeeper: {connect: "%s", namespace: "gwcmd-%s"}
+        kafka: {bootstrap-servers: "%s"}
         store: {shards: "%s", user: %s, password: env:GW_DB_PASSWORD}
         index: {hosts: "%s", index-prefix: gwcmd-%s}
         cache: {redis: "%s", key-prefix: "gwcmd:%s:"}
-        subscriptions: {kafka: {bootstrap-servers: "%s"}}
-        operations: {zookeeper: "%s", namespace: "gwcmd-%s", kafka: {bootstrap-servers: "%s"}}
+        listener: {decode-threads: none-of-the-gateways-business}
+        gateway:
+          cursor-secret: env:GW_CURSOR_SECRET
+          server: {host: 127.0.0.1, port: 0}
+          database: {jdbc-url: "%s", user: %s, password: env:GW_DB_PASSWORD}
+          subscriptions: {}
+          operations: {enabled: true}
         """
             .formatted(
                 Path.of("..", "examples", "business-lines").toAbsolutePath().normalize(),
-                db.jdbcUrl(gatewayDb),
-                db.adminUser(),
+                TestServers.zooKeeper().connectString(),
+                suffix,
+                TestServers.kafka().bootstrapServers(),
                 db.jdbcUrl(storeDb),
                 db.adminUser(),
                 search.httpUri(),
                 suffix,
                 redis.uri(),
                 suffix,
-                TestServers.kafka().bootstrapServers(),
-                TestServers.zooKeeper().connectString(),
-                suffix,
-                TestServers.kafka().bootstrapServers()));
+                db.jdbcUrl(gatewayDb),
+                db.adminUser()));
     var added =
         InProcessCli.pipe(
             TestServers.zooKeeper().connectString(),

@@ -44,8 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code hamal listener --config FILE} as an operator runs it: a separate process against the
  * shared ZooKeeper, Kafka and MariaDB 11.4. A pipe added with {@code hamal pipe add} starts on it;
- * rows written to the source arrive in Kafka; {@code /metrics} and {@code /health} answer; SIGTERM
- * hands the pipe off with its position committed at the source's end, and the process exits with 0.
+ * rows written to the source arrive in Kafka; {@code /metrics}, {@code /health} and {@code /ready}
+ * answer; SIGTERM hands the pipe off with its position committed at the source's end, and the
+ * process exits with 0 within its shutdown grace. The file is a whole hamal.yaml: a gateway section
+ * the listener does not validate is no obstacle.
  */
 class ListenerCommandIT {
   private static final String PASSWORD_VARIABLE = "LISTENER_IT_PASSWORD";
@@ -91,7 +93,6 @@ class ListenerCommandIT {
     Files.writeString(
         config,
         """
-        instance-id: listener-it-%s
         zookeeper:
           connect: %s
           namespace: %s
@@ -101,15 +102,19 @@ class ListenerCommandIT {
           bootstrap-servers: %s
           producer: { linger.ms: 5 }
         business-lines: ./lines
-        commit-interval: 200ms
-        status-interval: 500ms
-        decode-threads: 1
-        source-tls: disabled
-        metrics:
-          host: 127.0.0.1
-          port: %d
+        listener:
+          instance-id: listener-it-%s
+          commit-interval: 200ms
+          status-interval: 500ms
+          decode-threads: 1
+          source-tls: disabled
+          shutdown-grace: 30s
+          metrics:
+            host: 127.0.0.1
+            port: %d
+        gateway: {server: {port: not-the-listeners-business}}
         """
-            .formatted(suffix, zk, namespace, TestServers.kafka().bootstrapServers(), port));
+            .formatted(zk, namespace, TestServers.kafka().bootstrapServers(), suffix, port));
 
     Path output = dir.resolve("listener.out");
     ProcessBuilder pb =
@@ -132,6 +137,13 @@ class ListenerCommandIT {
           .ignoreExceptions() // connection refused until the endpoint is up
           .failFast(() -> assertThat(listener.isAlive()).as(read(output)).isTrue())
           .untilAsserted(() -> assertThat(get(port, "/health").statusCode()).isEqualTo(200));
+      await() // ready: the ZooKeeper session is up and Kafka answers the producer's settings
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> {
+            HttpResponse<String> ready = get(port, "/ready");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"zookeeper\":\"UP\"").contains("\"kafka\":\"UP\"");
+          });
 
       Result add =
           InProcessCli.pipe(

@@ -31,7 +31,7 @@ class ListenerSettingsTest {
   }
 
   private ListenerSettings parse(String yaml, Map<String, String> env) {
-    return ListenerSettings.parse(dir.resolve("listener.yaml"), yaml, env, "host-42");
+    return ListenerSettings.parse(dir.resolve("hamal.yaml"), yaml, env, "host-42");
   }
 
   private String problemsOf(String yaml, Map<String, String> env) {
@@ -48,7 +48,6 @@ class ListenerSettingsTest {
     ListenerSettings s =
         parse(
             """
-            instance-id: listener-1
             zookeeper:
               connect: 127.0.0.1:2181,127.0.0.2:2181
               namespace: orders
@@ -67,14 +66,17 @@ class ListenerSettingsTest {
               topic-partitions: 12
               producer: { compression.type: lz4, linger: { ms: 5 } }
             business-lines: conf/lines
-            commit-interval: 500ms
-            status-interval: 2s
-            stop-timeout: 2m
-            decode-threads: 3
-            source-tls: required
-            metrics:
-              host: 127.0.0.1
-              port: 9500
+            listener:
+              instance-id: listener-1
+              commit-interval: 500ms
+              status-interval: 2s
+              stop-timeout: 2m
+              decode-threads: 3
+              source-tls: required
+              shutdown-grace: 45s
+              metrics:
+                host: 127.0.0.1
+                port: 9500
             """);
     assertThat(s.instanceId()).isEqualTo("listener-1");
     assertThat(s.coordination().connectString()).isEqualTo("127.0.0.1:2181,127.0.0.2:2181");
@@ -87,10 +89,10 @@ class ListenerSettingsTest {
     assertThat(s.coordination().resyncInterval()).isEqualTo(Duration.ofMinutes(1));
     assertThat(s.coordination().handOffTimeout()).isEqualTo(Duration.ofSeconds(45));
     assertThat(s.kafkaBootstrapServers()).isEqualTo("127.0.0.1:9092");
-    assertThat(s.topicTemplate()).isEqualTo("shop.{line}.changes");
-    assertThat(s.deadLetterTopic()).isEqualTo("shop.dead");
-    assertThat(s.topicPartitions()).isEqualTo(12);
-    assertThat(s.producer())
+    assertThat(s.kafka().topicTemplate()).isEqualTo("shop.{line}.changes");
+    assertThat(s.kafka().deadLetterTopic()).isEqualTo("shop.dead");
+    assertThat(s.kafka().topicPartitions()).isEqualTo(12);
+    assertThat(s.kafka().producer())
         .containsExactlyInAnyOrderEntriesOf(Map.of("compression.type", "lz4", "linger.ms", "5"));
     assertThat(s.businessLines()).isEqualTo(dir.resolve("conf/lines").toAbsolutePath());
     assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(500));
@@ -100,8 +102,10 @@ class ListenerSettingsTest {
     assertThat(s.sourceTls()).isEqualTo(SslMode.REQUIRED);
     assertThat(s.metricsHost()).isEqualTo("127.0.0.1");
     assertThat(s.metricsPort()).isEqualTo(9500);
+    assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(45));
 
-    ListenerConfig config = s.listenerConfig(Optional.of(URI.create("http://h:9500/metrics")));
+    ListenerConfig config =
+        s.listenerConfig(Optional.of(URI.create("http://h:9500/metrics")), Map.of());
     assertThat(config.instanceId()).isEqualTo("listener-1");
     assertThat(config.topics().forLine("topup")).isEqualTo("shop.topup.changes");
     assertThat(config.topics().deadLetters()).isEqualTo("shop.dead");
@@ -122,10 +126,10 @@ class ListenerSettingsTest {
     assertThat(s.coordination().retryMaxRetries()).isEqualTo(3);
     assertThat(s.coordination().resyncInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.coordination().handOffTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(s.topicTemplate()).isEqualTo("hamal.orders.{line}");
-    assertThat(s.deadLetterTopic()).isEqualTo("hamal.dead-letters");
-    assertThat(s.topicPartitions()).isEqualTo(6);
-    assertThat(s.producer()).isEmpty();
+    assertThat(s.kafka().topicTemplate()).isEqualTo("hamal.orders.{line}");
+    assertThat(s.kafka().deadLetterTopic()).isEqualTo("hamal.dead-letters");
+    assertThat(s.kafka().topicPartitions()).isEqualTo(6);
+    assertThat(s.kafka().producerNames()).isEmpty();
     assertThat(s.businessLines()).isEqualTo(dir.resolve("business-lines").toAbsolutePath());
     assertThat(s.commitInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.statusInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -135,28 +139,30 @@ class ListenerSettingsTest {
     assertThat(s.sourceTls()).isEqualTo(SslMode.PREFERRED);
     assertThat(s.metricsHost()).isEqualTo("0.0.0.0");
     assertThat(s.metricsPort()).isEqualTo(9404);
+    assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
   void shouldParseDurationsInMillisecondsSecondsMinutesAndHours() {
-    assertThat(ListenerSettings.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(ListenerSettings.parseDuration("15s")).isEqualTo(Duration.ofSeconds(15));
-    assertThat(ListenerSettings.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-    assertThat(ListenerSettings.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(SettingsReader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(SettingsReader.parseDuration("15s")).isEqualTo(Duration.ofSeconds(15));
+    assertThat(SettingsReader.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(SettingsReader.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(SettingsReader.parseDuration("30d")).isEqualTo(Duration.ofDays(30));
     for (String bad : new String[] {"15", "1.5s", "-1s", "s", "15 sec", "PT15S", ""}) {
-      assertThatThrownBy(() -> ListenerSettings.parseDuration(bad))
+      assertThatThrownBy(() -> SettingsReader.parseDuration(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("500ms, 15s, 2m or 1h");
+          .hasMessageContaining("500ms, 15s, 2m, 1h or 30d");
     }
   }
 
   @Test
   void shouldRejectADurationWithoutUnitNamingFileKeyAndAcceptedForm() {
-    String problems = problemsOf(MINIMAL + "commit-interval: 15\n", Map.of());
+    String problems = problemsOf(MINIMAL + "listener: {commit-interval: 15}\n", Map.of());
     assertThat(problems)
-        .contains(dir.resolve("listener.yaml").toString())
-        .contains("commit-interval")
+        .contains(dir.resolve("hamal.yaml").toString())
+        .contains("listener.commit-interval")
         .contains("'15'")
         .contains("such as 500ms, 15s, 2m, 1h");
   }
@@ -181,11 +187,11 @@ class ListenerSettingsTest {
                 "HAMAL_KAFKA_BOOTSTRAP_SERVERS", "k9:9092",
                 "HAMAL_ZOOKEEPER_SESSION_TIMEOUT", "30s",
                 "HAMAL_ZOOKEEPER_RETRY_MAX_RETRIES", "7",
-                "HAMAL_INSTANCE_ID", "from-env",
-                "HAMAL_METRICS_PORT", "0",
-                "HAMAL_SOURCE_TLS", "disabled",
+                "HAMAL_LISTENER_INSTANCE_ID", "from-env",
+                "HAMAL_LISTENER_METRICS_PORT", "0",
+                "HAMAL_LISTENER_SOURCE_TLS", "disabled",
                 "HAMAL_KAFKA_PRODUCER_COMPRESSION_TYPE", "zstd",
-                "HAMAL_DECODE_THREADS", " ",
+                "HAMAL_LISTENER_DECODE_THREADS", " ",
                 "HAMAL_LOG_LEVEL", "DEBUG"));
     assertThat(s.coordination().connectString()).isEqualTo("zk9:2181");
     assertThat(s.kafkaBootstrapServers()).isEqualTo("k9:9092");
@@ -194,7 +200,7 @@ class ListenerSettingsTest {
     assertThat(s.instanceId()).isEqualTo("from-env");
     assertThat(s.metricsPort()).isZero();
     assertThat(s.sourceTls()).isEqualTo(SslMode.DISABLED);
-    assertThat(s.producer()).containsEntry("compression.type", "zstd");
+    assertThat(s.kafka().producer()).containsEntry("compression.type", "zstd");
     assertThat(s.decodeThreads()).as("a blank variable counts as unset").isPositive();
   }
 
@@ -225,10 +231,11 @@ class ListenerSettingsTest {
   void shouldRejectAnUnknownKeyNamingFileKeyAndTheAcceptedKeys() {
     String problems = problemsOf(MINIMAL + "comit-interval: 1s\n", Map.of());
     assertThat(problems)
-        .contains(dir.resolve("listener.yaml") + ": comit-interval: unknown key")
-        .contains("commit-interval")
+        .contains(dir.resolve("hamal.yaml") + ": comit-interval: unknown key")
+        .contains("business-lines")
         .contains("zookeeper")
-        .contains("metrics");
+        .contains("listener")
+        .contains("gateway");
   }
 
   @Test
@@ -252,21 +259,23 @@ class ListenerSettingsTest {
                     zookeeper: {}
                     kafka:
                       topic-partitions: 0
-                    source-tls: sometimes
-                    decode-threads: [1, 2]
-                    metrics: 9404
+                    listener:
+                      source-tls: sometimes
+                      decode-threads: [1, 2]
+                      metrics: 9404
                     """));
     assertThat(e.problems())
         .anyMatch(p ->
-            p.contains("zookeeper.connect: is required") && p.contains("HAMAL_ZOOKEEPER_CONNECT"))
+            p.contains("zookeeper.connect: is required by the listener")
+                && p.contains("HAMAL_ZOOKEEPER_CONNECT"))
         .anyMatch(p -> p.contains("kafka.bootstrap-servers: is required"))
         .anyMatch(p -> p.contains("kafka.topic-partitions") && p.contains("from 1 to 10000"))
         .anyMatch(p ->
-            p.contains("source-tls")
+            p.contains("listener.source-tls")
                 && p.contains("'sometimes'")
                 && p.contains("DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY"))
-        .anyMatch(p -> p.contains("decode-threads: must be a single value, not a list"))
-        .anyMatch(p -> p.contains("metrics: must be a mapping with the keys host, port"));
+        .anyMatch(p -> p.contains("listener.decode-threads: must be a single value, not a list"))
+        .anyMatch(p -> p.contains("listener.metrics: must be a mapping with the keys host, port"));
   }
 
   @Test
@@ -289,7 +298,7 @@ class ListenerSettingsTest {
                 MINIMAL.replace(
                     "zk1:2181", "zk1:2181\n  retry: { base-sleep: 10s, max-sleep: 1s }"),
                 Map.of()))
-        .startsWith(dir.resolve("listener.yaml").toString())
+        .startsWith(dir.resolve("hamal.yaml").toString())
         .contains("zookeeper.retry.max-sleep")
         .doesNotContain("coordination.");
   }
@@ -297,7 +306,7 @@ class ListenerSettingsTest {
   @Test
   void shouldNameFileAndLineOfAYamlSyntaxError() {
     assertThat(problemsOf("zookeeper:\n  connect: [oops\n", Map.of()))
-        .startsWith(dir.resolve("listener.yaml") + ":")
+        .startsWith(dir.resolve("hamal.yaml") + ":")
         .contains("not valid YAML");
     assertThat(problemsOf(MINIMAL + "kafka: {}\n", Map.of())).contains("Duplicate");
   }
@@ -337,60 +346,52 @@ class ListenerSettingsTest {
   }
 
   @Test
-  void shouldNotShowProducerSettingValuesWhenPrinted() {
-    ListenerSettings s = parse(MINIMAL + "  producer: { sasl.jaas.config: 'secret-jaas' }\n");
+  void shouldReadProducerCredentialsOnlyThroughReferencesAndNeverShowThem() {
+    String jaas = "PlainLoginModule required username=\"u\" password=\"secret-jaas\";";
+    Map<String, String> env = Map.of("KAFKA_JAAS", jaas);
+    ListenerSettings s =
+        parse(
+            MINIMAL
+                + "  producer: { sasl.jaas.config: 'env:KAFKA_JAAS', security.protocol: SASL_SSL }\n",
+            env);
     assertThat(s.toString()).contains("sasl.jaas.config").doesNotContain("secret-jaas");
+    assertThat(s.kafka().producer()).doesNotContainKey("sasl.jaas.config");
+    assertThat(s.listenerConfig(Optional.empty(), env).producerSettings())
+        .containsEntry("sasl.jaas.config", jaas)
+        .containsEntry("security.protocol", "SASL_SSL");
+
+    String problems =
+        problemsOf(MINIMAL + "  producer: { ssl.key.password: 'hunter2' }\n", Map.of());
+    assertThat(problems)
+        .contains("kafka.producer.ssl.key.password: holds a credential")
+        .doesNotContain("hunter2");
+    assertThat(problemsOf(MINIMAL + "  producer: { sasl.jaas.config: 'env:NOT_SET' }\n", Map.of()))
+        .contains("kafka.producer.sasl.jaas.config (env:NOT_SET)")
+        .contains("NOT_SET is not set");
+  }
+
+  @Test
+  void shouldRefuseProducerSettingsThatHamalFixes() {
+    assertThat(parse(MINIMAL + "  producer: { acks: all, enable.idempotence: true }\n").kafka())
+        .extracting(SharedSettings.Kafka::producer)
+        .isEqualTo(Map.of("acks", "all", "enable.idempotence", "true"));
+    assertThat(
+            problemsOf(
+                MINIMAL + "  producer: { acks: 1, enable.idempotence: false, client.id: x }\n",
+                Map.of()))
+        .contains(
+            "kafka.producer.acks: '1' is not accepted; the listener always produces with acks=all")
+        .contains("kafka.producer.enable.idempotence: 'false' is not accepted")
+        .contains("kafka.producer.client.id: is set by Hamal");
   }
 
   @Test
   void shouldNameTheEnvironmentVariableOfAKey() {
-    assertThat(ListenerSettings.envName("kafka.bootstrap-servers"))
+    assertThat(SettingsReader.envName("kafka.bootstrap-servers"))
         .isEqualTo("HAMAL_KAFKA_BOOTSTRAP_SERVERS");
-    assertThat(ListenerSettings.envName("zookeeper.retry.base-sleep"))
+    assertThat(SettingsReader.envName("zookeeper.retry.base-sleep"))
         .isEqualTo("HAMAL_ZOOKEEPER_RETRY_BASE_SLEEP");
-  }
-
-  @Test
-  void shouldDocumentEveryKeyAndItsVariable() throws Exception {
-    String docs = Files.readString(Path.of("..", "docs", "listener.md"), StandardCharsets.UTF_8);
-    for (String key :
-        new String[] {
-          "instance-id",
-          "zookeeper.connect",
-          "zookeeper.namespace",
-          "zookeeper.session-timeout",
-          "zookeeper.connection-timeout",
-          "zookeeper.retry.base-sleep",
-          "zookeeper.retry.max-sleep",
-          "zookeeper.retry.max-retries",
-          "zookeeper.resync-interval",
-          "zookeeper.hand-off-timeout",
-          "kafka.bootstrap-servers",
-          "kafka.topic-template",
-          "kafka.dead-letter-topic",
-          "kafka.topic-partitions",
-          "kafka.producer",
-          "business-lines",
-          "commit-interval",
-          "status-interval",
-          "stop-timeout",
-          "decode-threads",
-          "source-tls",
-          "metrics.host",
-          "metrics.port"
-        }) {
-      assertThat(docs).as(key).contains("`" + key);
-      if (!key.equals("kafka.producer")) {
-        assertThat(docs).as(key).contains(ListenerSettings.envName(key));
-      }
-    }
-  }
-
-  @Test
-  void shouldAcceptTheExampleConfiguration() {
-    ListenerSettings s =
-        ListenerSettings.load(Path.of("..", "examples", "listener.yaml"), Map.of());
-    assertThat(s.coordination().connectString()).isNotBlank();
-    assertThat(s.businessLines()).isDirectory();
+    assertThat(SettingsReader.envName("gateway.server.port"))
+        .isEqualTo("HAMAL_GATEWAY_SERVER_PORT");
   }
 }

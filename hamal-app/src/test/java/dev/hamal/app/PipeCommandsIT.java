@@ -244,7 +244,7 @@ class PipeCommandsIT {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    Path config = dir.resolve("listener.yaml");
+    Path config = dir.resolve("hamal.yaml");
     Files.writeString(
         config,
         """

@@ -90,16 +90,17 @@ class PoisonMessageIT {
     Files.writeString(
         config,
         """
-        instance-id: poison-%s
         zookeeper: {connect: %s, namespace: poison-%s}
         kafka: {bootstrap-servers: %s, dead-letter-topic: %s}
         business-lines: ./lines
-        commit-interval: 200ms
-        decode-threads: 1
-        source-tls: disabled
-        metrics: {port: 0}
+        listener:
+          instance-id: poison-%s
+          commit-interval: 200ms
+          decode-threads: 1
+          source-tls: disabled
+          metrics: {port: 0}
         """
-            .formatted(suffix, zk, suffix, kafka, deadLetters));
+            .formatted(zk, suffix, kafka, deadLetters, suffix));
     ProcessBuilder pb =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

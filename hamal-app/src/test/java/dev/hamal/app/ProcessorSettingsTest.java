@@ -10,12 +10,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The processor's file: defaults, every section, overrides, and messages that name the key. */
+/** The processor's part of hamal.yaml: defaults, every section, overrides, messages naming keys. */
 class ProcessorSettingsTest {
   @TempDir Path dir;
 
   private ProcessorSettings parse(String yaml, Map<String, String> env) {
-    return ProcessorSettings.parse(dir.resolve("processor.yaml"), yaml, env);
+    return ProcessorSettings.parse(dir.resolve("hamal.yaml"), yaml, env);
   }
 
   @Test
@@ -40,6 +40,7 @@ class ProcessorSettingsTest {
     assertThat(s.cache()).isEmpty();
     assertThat(s.reconcile()).isEmpty();
     assertThat(s.metricsPort()).isEqualTo(9405);
+    assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
@@ -47,73 +48,130 @@ class ProcessorSettingsTest {
     ProcessorSettings s =
         parse(
             """
+            zookeeper: {connect: "zk1:2181", namespace: blue, session-timeout: 20s}
             kafka: {bootstrap-servers: k1:9092, group-prefix: blue-}
-            max-batch: 500
-            consumers-per-sink: 3
-            retry: {initial: 50ms, max: 2s}
             store: {shards: "jdbc:mariadb://db1/o", user: w, password: "env:STORE_PW"}
             index: {hosts: "http://s1:9200,http://s2:9200", refresh-interval: 5s, replicas: 1}
             cache: {redis: "redis://c1:6379/2", key-prefix: "o:", near-cache-size: 10}
-            reconcile: {zookeeper: "zk1:2181", interval: 1m, window: 2h, delay: 0s, repair: true}
+            processor:
+              max-batch: 500
+              consumers-per-sink: 3
+              retry: {initial: 50ms, max: 2s}
+              shutdown-grace: 15s
+              reconcile: {interval: 1m, window: 2h, delay: 0s, repair: true}
             """,
-            Map.of("HAMAL_MAX_BATCH", "700", "HAMAL_INDEX_SHARDS", "4"));
+            Map.of(
+                "HAMAL_PROCESSOR_MAX_BATCH", "700",
+                "HAMAL_INDEX_SHARDS", "4",
+                "HAMAL_PROCESSOR_RECONCILE_SOURCE_SSL_MODE", "trust",
+                "STORE_PW", "pw"));
 
     assertThat(s.processor().maxBatch()).isEqualTo(700);
     assertThat(s.processor().consumersPerSink()).isEqualTo(3);
     assertThat(s.processor().retryMax()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.processor().groupOf("index")).isEqualTo("blue-index-writer");
-    assertThat(s.store().orElseThrow().passwordRef()).contains("env:STORE_PW");
+    assertThat(s.store().orElseThrow().password().orElseThrow()).hasToString("env:STORE_PW");
     assertThat(s.index().orElseThrow().hosts()).hasSize(2);
     assertThat(s.index().orElseThrow().shards()).isEqualTo(4);
     assertThat(s.index().orElseThrow().refreshInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.cache().orElseThrow().keyPrefix()).isEqualTo("o:");
     assertThat(s.cache().orElseThrow().nearCacheSize()).isEqualTo(10);
+    assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(15));
     var reconcile = s.reconcile().orElseThrow();
+    assertThat(reconcile.coordination().connectString()).isEqualTo("zk1:2181");
+    assertThat(reconcile.coordination().namespace()).isEqualTo("blue");
+    assertThat(reconcile.coordination().sessionTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(reconcile.window()).isEqualTo(Duration.ofHours(2));
     assertThat(reconcile.delay()).isEqualTo(Duration.ZERO);
     assertThat(reconcile.repair()).isTrue();
-    assertThat(reconcile.sourceSslMode()).isEqualTo("verify-full");
-    assertThat(s.toString()).doesNotContain("STORE_PW=");
+    assertThat(reconcile.sourceSslMode()).isEqualTo("trust");
+    assertThat(s.toString()).contains("env:STORE_PW").doesNotContain("=pw");
   }
 
   @Test
-  void shouldReportEveryProblemWithItsKey() {
+  void shouldReportEveryProblemWithItsKeyAndNeverRepeatASecret() {
     assertThatThrownBy(() ->
             parse(
                 """
                 kafka: {group-prefix: "a b"}
-                max-batch: 0
                 store: {pool-size: 9999, password: hunter2}
                 index: {hosts: "ftp://x"}
                 cache: {redis: "redis://c1"}
+                processor: {max-batch: 0, reconcile: {}}
                 colour: blue
                 """,
                 Map.of()))
         .isInstanceOf(SettingsException.class)
-        .hasMessageContaining("kafka.bootstrap-servers: is required")
+        .hasMessageContaining("kafka.bootstrap-servers: is required by the processor")
         .hasMessageContaining("kafka.group-prefix")
-        .hasMessageContaining("max-batch: '0' is not accepted")
-        .hasMessageContaining("store.shards: is required")
+        .hasMessageContaining("processor.max-batch: '0' is not accepted")
+        .hasMessageContaining("store.shards: is required by an enabled store")
         .hasMessageContaining("store.pool-size: '9999' is not accepted")
-        .hasMessageContaining("store.password: 'hunter2' is not accepted")
+        .hasMessageContaining("store.password: must be a reference env:VARIABLE or file:PATH")
         .hasMessageContaining("index.hosts: 'ftp://x' is not http(s)://host:port")
-        .hasMessageContaining("colour: unknown key");
+        .hasMessageContaining("zookeeper.connect: is required by processor.reconcile")
+        .hasMessageContaining("colour: unknown key")
+        .message()
+        .doesNotContain("hunter2");
   }
 
   @Test
   void shouldRefuseAFileWithoutAnyStore() {
     assertThatThrownBy(() -> parse("kafka: {bootstrap-servers: k1:9092}\n", Map.of()))
         .isInstanceOf(SettingsException.class)
-        .hasMessageContaining("no store is enabled");
+        .hasMessageContaining("the processor has no store to write");
+    assertThatThrownBy(() ->
+            parse(
+                "kafka: {bootstrap-servers: k1:9092}\nstore: {enabled: false, shards: jdbc:x}\n",
+                Map.of()))
+        .hasMessageContaining("the processor has no store to write");
   }
 
   @Test
-  void shouldReadPasswordReferencesFromTheEnvironmentOrAFile() throws Exception {
+  void shouldEnableAStoreGivenOnlyByTheEnvironment() {
+    ProcessorSettings s =
+        parse(
+            "kafka: {bootstrap-servers: k1:9092}\n",
+            Map.of("HAMAL_CACHE_REDIS", "redis://c9:6379"));
+    assertThat(s.cache().orElseThrow().redis()).isEqualTo("redis://c9:6379");
+  }
+
+  @Test
+  void shouldReadTheStoresSecretsAtStartAndReportAMissingOneWithTheOtherProblems()
+      throws Exception {
+    Path secret = dir.resolve("index-password");
+    Files.writeString(secret, "s3cret\n");
+    String yaml =
+        """
+        kafka: {bootstrap-servers: k1:9092}
+        store: {shards: "jdbc:mariadb://db1/o", password: env:STORE_PW}
+        index: {hosts: "http://s1:9200", username: hamal, password: file:index-password}
+        cache: {redis: "redis://c1:6379", password: file:missing-password}
+        processor: {max-batch: 0}
+        """;
+    assertThatThrownBy(() -> parse(yaml, Map.of()))
+        .hasMessageContaining("store.password (env:STORE_PW): the environment variable STORE_PW")
+        .hasMessageContaining(
+            "cache.password (file:" + dir.resolve("missing-password") + "): cannot be read")
+        .hasMessageContaining("processor.max-batch")
+        .message()
+        .doesNotContain("s3cret");
+    ProcessorSettings s =
+        parse(
+            yaml.replace("missing-password", "index-password")
+                .replace("max-batch: 0", "max-batch: 9"),
+            Map.of("STORE_PW", "x"));
+    assertThat(s.index().orElseThrow().password().orElseThrow().resolve(Map.of()))
+        .isEqualTo("s3cret");
+  }
+
+  @Test
+  void shouldReadPipePasswordReferencesFromTheEnvironmentOrAFile() throws Exception {
     Path secret = dir.resolve("secret");
     Files.writeString(secret, "s3cret\nignored\n");
-    assertThat(ProcessorSettings.resolve("env:PW", Map.of("PW", "x"))).isEqualTo("x");
-    assertThat(ProcessorSettings.resolve("file:" + secret, Map.of())).isEqualTo("s3cret");
-    assertThatThrownBy(() -> ProcessorSettings.resolve("env:MISSING", Map.of()))
+    assertThat(Passwords.resolve("env:PW", Map.of("PW", "x"))).isEqualTo("x");
+    assertThat(Passwords.resolve("file:" + secret, Map.of())).isEqualTo("s3cret");
+    assertThatThrownBy(() -> Passwords.resolve("env:MISSING", Map.of()))
         .hasMessageContaining("MISSING");
   }
 

@@ -889,7 +889,8 @@ final class ProcessingBenchCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "kafka:%n  bootstrap-servers: '%s'%n  topic-pattern: '%s'%n"
                     + "  dead-letter-topic: %s%n  group-prefix: %s%nbusiness-lines: '%s'%n"
-                    + "max-batch: %d%nconsumers-per-sink: 1%nmetrics:%n  port: 0%n",
+                    + "processor:%n  max-batch: %d%n  consumers-per-sink: 1%n"
+                    + "  metrics:%n    port: 0%n",
                 kafka.bootstrapServers(),
                 pattern.toString().replace("'", "''"),
                 deadLetterTopic,
