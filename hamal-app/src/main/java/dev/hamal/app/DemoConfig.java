@@ -6,35 +6,26 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * The configuration the demo writes for its roles, in its work directory, in the same format an
- * operator writes: the servers' addresses of this run, secrets as {@code env:} references (the demo
- * passes the variables to its roles), and the example business-line mappings in {@code
- * business-lines/}.
+ * The configuration the demo writes for its roles: one {@code hamal.yaml} in its work directory, in
+ * the format an operator writes (docs/configuration.md), which every role reads: the servers'
+ * addresses of this run, secrets as {@code env:} references (the demo passes the variables to its
+ * roles), and the example business-line mappings in {@code business-lines/}.
  *
- * @param listener the listeners' file (each gets {@code --instance-id})
- * @param processor the processors' file
- * @param gateway the gateway's file
+ * @param file the configuration file
  */
-public record DemoConfig(Path listener, Path processor, Path gateway) {
+public record DemoConfig(Path file) {
   static final String NAMESPACE = "hamal";
   static final int PARTITIONS = 3;
 
   static DemoConfig write(Path dir, DemoSystem system, Set<ProductLine> lines) throws IOException {
     DemoSystem.writeLineFiles(dir.resolve("business-lines"), lines);
-    String zk = system.zooKeeper().connectString();
-    String kafka = system.kafka().bootstrapServers();
     var db = system.mariaDb();
-    StringBuilder shards = new StringBuilder();
-    for (int shard = 0; shard < DemoSystem.STORE_SHARDS; shard++) {
-      shards
-          .append(shard == 0 ? "" : ",")
-          .append(db.jdbcUrl(DemoSystem.STORE_SHARD_PREFIX + shard));
-    }
-    Path listener = dir.resolve("listener.yaml");
+    Path file = dir.resolve("hamal.yaml");
     Files.writeString(
-        listener,
+        file,
         """
-        # written by hamal demo for this run
+        # written by hamal demo for this run; every key: docs/configuration.md
+        business-lines: ./business-lines
         zookeeper:
           connect: %s
           namespace: %s
@@ -42,99 +33,53 @@ public record DemoConfig(Path listener, Path processor, Path gateway) {
         kafka:
           bootstrap-servers: %s
           topic-partitions: %d
-        business-lines: ./business-lines
-        commit-interval: 500ms
-        status-interval: 2s
-        decode-threads: 1
-        source-tls: disabled
-        metrics:
-          port: 0
-        """
-            .formatted(zk, NAMESPACE, kafka, PARTITIONS));
-    Path processor = dir.resolve("processor.yaml");
-    Files.writeString(
-        processor,
-        """
-        # written by hamal demo for this run
-        kafka:
-          bootstrap-servers: %s
-        business-lines: ./business-lines
-        max-batch: 1000
-        retry: { initial: 100ms, max: 2s }
         store:
           shards: %s
           user: %s
           password: env:%s
-          pool-size: 2
+          pool-size: 4
         index:
           hosts: %s
           refresh-interval: 1s
         cache:
           redis: %s
-        metrics:
-          port: 0
+        listener:
+          commit-interval: 500ms
+          status-interval: 2s
+          decode-threads: 1
+          source-tls: disabled
+          metrics: { host: 127.0.0.1, port: 0 }
+        processor:
+          max-batch: 1000
+          retry: { initial: 100ms, max: 2s }
+          metrics: { host: 127.0.0.1, port: 0 }
+        gateway:
+          cursor-secret: env:%s
+          server: { host: 127.0.0.1, port: %d }
+          database:
+            jdbc-url: %s
+            user: %s
+            password: env:%s
+            pool-size: 4
+          product-lines: { ssl-mode: disable }
+          subscriptions: { allow-private-targets: true }
+          operations: { enabled: true }
         """
             .formatted(
-                kafka,
-                shards,
+                system.zooKeeper().connectString(),
+                NAMESPACE,
+                system.kafka().bootstrapServers(),
+                PARTITIONS,
+                String.join(",", system.storeShards()),
                 db.adminUser(),
                 DemoSystem.DB_PASSWORD,
                 system.openSearch().httpUri(),
-                system.redis().uri()));
-    Path gateway = dir.resolve("gateway.yaml");
-    Files.writeString(
-        gateway,
-        """
-        # written by hamal demo for this run
-        business-lines: ./business-lines
-        cursor-secret: env:%s
-        server:
-          host: 127.0.0.1
-          port: %d
-        database:
-          jdbc-url: %s
-          user: %s
-          password: env:%s
-          pool-size: 4
-        cache:
-          redis: %s
-        index:
-          hosts: %s
-        store:
-          shards: %s
-          user: %s
-          password: env:%s
-          pool-size: 4
-        product-lines:
-          zookeeper: %s
-          namespace: %s
-          ssl-mode: disable
-        subscriptions:
-          kafka:
-            bootstrap-servers: %s
-        operations:
-          zookeeper: %s
-          namespace: %s
-          kafka:
-            bootstrap-servers: %s
-        """
-            .formatted(
+                system.redis().uri(),
                 DemoSystem.CURSOR_SECRET,
                 system.gatewayPortToBind(),
                 db.jdbcUrl(DemoSystem.GATEWAY_DATABASE),
                 db.adminUser(),
-                DemoSystem.DB_PASSWORD,
-                system.redis().uri(),
-                system.openSearch().httpUri(),
-                shards,
-                db.adminUser(),
-                DemoSystem.DB_PASSWORD,
-                zk,
-                NAMESPACE,
-                kafka,
-                zk,
-                NAMESPACE,
-                kafka));
-    return new DemoConfig(listener, processor, gateway);
+                DemoSystem.DB_PASSWORD));
+    return new DemoConfig(file);
   }
 }

@@ -178,14 +178,14 @@ public final class DemoSystem implements AutoCloseable {
     for (String id : List.of("listener-1", "listener-2")) {
       RoleProcess listener =
           new RoleProcess(
-              id, "listener", config.listener(), logs, environment, List.of("--instance-id", id));
+              id, "listener", config.file(), logs, environment, List.of("--instance-id", id));
       listeners.add(listener);
       listener.start();
     }
     report("two listener instances started (logs in " + logs + ")");
     for (String id : List.of("processor-1", "processor-2")) {
       RoleProcess processor =
-          new RoleProcess(id, "processor", config.processor(), logs, environment, List.of());
+          new RoleProcess(id, "processor", config.file(), logs, environment, List.of());
       processors.add(processor);
       processor.start();
     }
@@ -342,7 +342,7 @@ public final class DemoSystem implements AutoCloseable {
   }
 
   private void startGateway() throws Exception {
-    GatewaySettings settings = GatewaySettings.load(config.gateway(), environment);
+    GatewaySettings settings = GatewaySettings.load(config.file(), environment);
     gateway = GatewayCommand.start(settings, environment, gatewayParts);
     try (var database = GatewayCommand.openDatabase(settings, environment)) {
       ApiKeys keys =
@@ -432,7 +432,7 @@ public final class DemoSystem implements AutoCloseable {
     return redis;
   }
 
-  /** The generated configuration files of the roles. */
+  /** The generated configuration every role reads. */
   public DemoConfig config() {
     return config;
   }

@@ -90,10 +90,11 @@ class DemoCommandIT {
           });
       int port = Integer.parseInt(find(LISTENING, started));
       assertThat(mariadbdListeningOn(port)).as("the demo's database runs").isTrue();
-      assertThat(processWith(data.resolve("listener.yaml").toString()))
+      String config = data.resolve("hamal.yaml").toString();
+      assertThat(processWith("listener\0--config\0" + config))
           .as("the listener instances run")
           .isTrue();
-      assertThat(processWith(data.resolve("processor.yaml").toString()))
+      assertThat(processWith("processor\0--config\0" + config))
           .as("the processor instances run")
           .isTrue();
 
