@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -49,6 +50,7 @@ class ConsoleBrowserIT {
   @AfterEach
   void stop() {
     if (browser != null) {
+      screenshot("last-seen"); // what the browser showed when the test ended, passed or not
       browser.quit();
     }
     if (system != null) {
@@ -99,13 +101,21 @@ class ConsoleBrowserIT {
     user.clear();
     user.sendKeys(userId);
     new Select(browser.findElement(By.id("q-business-lines"))).selectByValue("topup");
-    By row = By.cssSelector("table#orders tbody tr a.order-link[href='#/orders/" + orderId + "']");
-    wait.until(driver -> {
-      driver.findElement(By.id("search")).click(); // the index shows it within its refresh
-      return waitBriefly(driver, row);
-    });
-    screenshot("orders");
-    browser.findElement(row).click();
+    By links = By.cssSelector("table#orders tbody tr a.order-link");
+    browser.findElement(By.id("search")).click();
+    new WebDriverWait(browser, PATIENCE, Duration.ofSeconds(1))
+        .ignoring(StaleElementReferenceException.class) // a new page of results replaced it
+        .until(driver -> {
+          List<WebElement> found =
+              driver.findElements(links).stream().filter(a -> a.getText().equals(orderId)).toList();
+          if (found.isEmpty()) {
+            driver.findElement(By.id("search")).click(); // the index shows it within its refresh
+            return false;
+          }
+          screenshot("orders");
+          found.get(0).click();
+          return true;
+        });
 
     // its detail: the unified fields, ext, the level that answered and its history
     WebElement detail =
@@ -192,16 +202,20 @@ class ConsoleBrowserIT {
     return new ChromeDriver(service, options);
   }
 
-  private void screenshot(String name) throws Exception {
-    Files.createDirectories(shots);
-    Path file = shots.resolve(name + ".png");
-    Path taken = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(taken, file, StandardCopyOption.REPLACE_EXISTING);
-    String publish = System.getProperty("hamal.screenshots");
-    if (publish != null && !publish.isBlank()) {
-      Path dir = Path.of(publish);
-      Files.createDirectories(dir);
-      Files.copy(taken, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  private void screenshot(String name) {
+    try {
+      Files.createDirectories(shots);
+      Path file = shots.resolve(name + ".png");
+      Path taken = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(taken, file, StandardCopyOption.REPLACE_EXISTING);
+      String publish = System.getProperty("hamal.screenshots");
+      if (publish != null && !publish.isBlank()) {
+        Path dir = Path.of(publish);
+        Files.createDirectories(dir);
+        Files.copy(taken, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot keep the screenshot " + name, e);
     }
   }
 }
