@@ -52,6 +52,7 @@ public record DemoConfig(Path file) {
         processor:
           max-batch: 1000
           retry: { initial: 100ms, max: 2s }
+          session-timeout: 10s            # a killed processor's partitions move on within 10 s
           metrics: { host: 127.0.0.1, port: 0 }
         gateway:
           cursor-secret: env:%s

@@ -69,6 +69,7 @@ record ProcessorSettings(
    * @param retryInitial the first back-off while a store is unavailable
    * @param retryMax the longest back-off
    * @param rejectedAttempts attempts of a refused change
+   * @param sessionTimeout Kafka's session timeout of the consumers
    * @param shutdownGrace the bound of a stop on SIGTERM
    * @param reconcileEnabled whether the periodic reconciliation runs
    * @param interval how often it runs
@@ -85,6 +86,7 @@ record ProcessorSettings(
       Duration retryInitial,
       Duration retryMax,
       int rejectedAttempts,
+      Duration sessionTimeout,
       Duration shutdownGrace,
       boolean reconcileEnabled,
       Duration interval,
@@ -155,6 +157,7 @@ record ProcessorSettings(
               .consumersPerSink(own.consumersPerSink())
               .retry(own.retryInitial(), own.retryMax())
               .rejectedAttempts(own.rejectedAttempts())
+              .sessionTimeout(own.sessionTimeout())
               .build();
       return new ProcessorSettings(
           file.toAbsolutePath().normalize(),
@@ -187,6 +190,9 @@ record ProcessorSettings(
           "must be at least processor.retry.initial (" + SettingsReader.format(retryInitial) + ")");
     }
     int rejectedAttempts = r.integer("processor.rejected-attempts", 2, 1, 10);
+    Duration sessionTimeout =
+        r.duration(
+            "processor.session-timeout", "45s", Duration.ofSeconds(6), Duration.ofMinutes(30));
     Duration grace =
         r.duration(
             "processor.shutdown-grace", "30s", Duration.ofSeconds(1), Duration.ofMinutes(10));
@@ -214,6 +220,7 @@ record ProcessorSettings(
         retryInitial,
         retryMax,
         rejectedAttempts,
+        sessionTimeout,
         grace,
         reconcile,
         interval,

@@ -41,6 +41,27 @@ class ProcessorSettingsTest {
     assertThat(s.reconcile()).isEmpty();
     assertThat(s.metricsPort()).isEqualTo(9405);
     assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.processor().sessionTimeout()).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  @Test
+  void shouldReadTheConsumersSessionTimeoutWithinTheBrokersUsualBounds() {
+    String yaml =
+        """
+        kafka: {bootstrap-servers: k1:9092}
+        store: {shards: "jdbc:mariadb://db1:3306/orders"}
+        processor: {session-timeout: 10s}
+        """;
+    assertThat(parse(yaml, Map.of()).processor().sessionTimeout())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThat(
+            parse(yaml, Map.of("HAMAL_PROCESSOR_SESSION_TIMEOUT", "2m"))
+                .processor()
+                .sessionTimeout())
+        .isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> parse(yaml.replace("10s", "2s"), Map.of()))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("processor.session-timeout");
   }
 
   @Test

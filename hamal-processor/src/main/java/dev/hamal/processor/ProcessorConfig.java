@@ -37,6 +37,9 @@ import java.util.regex.PatternSyntaxException;
  * @param retryInitial the first back-off
  * @param retryMax the longest back-off
  * @param rejectedAttempts attempts of a refused write before it is dead-lettered
+ * @param sessionTimeout how long Kafka waits for a silent consumer before it gives the consumer's
+ *     partitions to the others of its group (Kafka's {@code session.timeout.ms}): how soon a
+ *     crashed instance's work moves on
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -47,7 +50,8 @@ public record ProcessorConfig(
     int consumersPerSink,
     Duration retryInitial,
     Duration retryMax,
-    int rejectedAttempts) {
+    int rejectedAttempts,
+    Duration sessionTimeout) {
 
   /** The default topic pattern: every business line's order-change topic. */
   public static final String DEFAULT_TOPIC_PATTERN = "hamal\\.orders\\..+";
@@ -82,6 +86,13 @@ public record ProcessorConfig(
     if (retryMax == null || retryMax.compareTo(retryInitial) < 0) {
       throw new IllegalArgumentException("retry.max: must be at least retry.initial");
     }
+    if (sessionTimeout == null
+        || sessionTimeout.compareTo(Duration.ofSeconds(6)) < 0
+        || sessionTimeout.compareTo(Duration.ofMinutes(30)) > 0) {
+      throw new IllegalArgumentException(
+          "session-timeout: must be from 6s (the brokers' usual minimum) to 30m, was "
+              + sessionTimeout);
+    }
   }
 
   private static void range(String key, int value, int min, int max) {
@@ -108,6 +119,7 @@ public record ProcessorConfig(
     private String deadLetterTopic = DEFAULT_DEAD_LETTER_TOPIC;
     private String groupPrefix = "hamal-";
     private int maxBatch = 2000;
+    private Duration sessionTimeout = Duration.ofSeconds(45);
     private int consumersPerSink = 1;
     private Duration retryInitial = Duration.ofMillis(200);
     private Duration retryMax = Duration.ofSeconds(10);
@@ -160,6 +172,12 @@ public record ProcessorConfig(
       return this;
     }
 
+    /** Kafka's {@code session.timeout.ms} of the consumers (default 45 s, Kafka's own). */
+    public Builder sessionTimeout(Duration value) {
+      sessionTimeout = value;
+      return this;
+    }
+
     /**
      * Builds and validates.
      *
@@ -182,7 +200,8 @@ public record ProcessorConfig(
           consumersPerSink,
           retryInitial,
           retryMax,
-          rejectedAttempts);
+          rejectedAttempts,
+          sessionTimeout);
     }
   }
 }

@@ -88,6 +88,9 @@ final class SinkWorker implements Runnable {
     settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
+    int session = (int) config.sessionTimeout().toMillis();
+    settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+    settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.min(3_000, session / 3));
     settings.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
     settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
