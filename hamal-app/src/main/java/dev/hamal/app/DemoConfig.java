@@ -30,6 +30,7 @@ public record DemoConfig(Path file) {
           connect: %s
           namespace: %s
           session-timeout: 6s
+          connection-timeout: 5s
         kafka:
           bootstrap-servers: %s
           topic-partitions: %d
