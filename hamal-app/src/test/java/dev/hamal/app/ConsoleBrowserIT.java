@@ -36,7 +36,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <p>Every page is photographed into {@code target/console-screenshots}; with the system property
  * {@code hamal.screenshots} the pictures are also copied there (the README's pictures are made so:
  * {@code ./hamal test -pl hamal-app -am -Dit.test=ConsoleBrowserIT -Dtest=none
- * -Dsurefire.failIfNoSpecifiedTests=false -Dhamal.screenshots=$PWD/docs/screenshots}).
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
+ * -Dhamal.screenshots=$PWD/docs/screenshots}).
  */
 class ConsoleBrowserIT {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
