@@ -184,25 +184,7 @@ final class ReconcileCommand implements Callable<Integer> {
                     "no ZooKeeper ensemble given: use --zookeeper HOST:PORT, or zookeeper.connect"
                         + " in "
                         + config));
-    CoordinatorConfig.Builder b =
-        CoordinatorConfig.builder(ensemble)
-            .namespace(
-                Optional.ofNullable(namespace)
-                    .or(() -> file.map(CoordinatorConfig::namespace))
-                    .orElse("hamal"));
-    file.ifPresent(f ->
-        b.sessionTimeout(f.sessionTimeout())
-            .connectionTimeout(f.connectionTimeout())
-            .retry(f.retryBaseSleep(), f.retryMaxSleep(), f.retryMaxRetries()));
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          e.getMessage()
-              .replace("coordination.namespace", "--namespace")
-              .replace("coordination.connect", "--zookeeper"),
-          e);
-    }
+    return ZooKeeperOptions.coordinatorConfig(ensemble, Optional.ofNullable(namespace), file);
   }
 
   private Optional<CoordinatorConfig> fileZooKeeper() {

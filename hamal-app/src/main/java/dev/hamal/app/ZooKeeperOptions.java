@@ -48,11 +48,30 @@ final class ZooKeeperOptions {
                 new IllegalArgumentException(
                     "no ZooKeeper ensemble given: use --zookeeper HOST:PORT, --config FILE or set"
                         + " HAMAL_ZOOKEEPER_CONNECT"));
-    String ns =
-        first(namespace, environment.get(SettingsReader.envName("zookeeper.namespace")))
-            .or(() -> file.map(CoordinatorConfig::namespace))
-            .orElse("hamal");
-    CoordinatorConfig.Builder b = CoordinatorConfig.builder(ensemble).namespace(ns);
+    return coordinatorConfig(
+        ensemble,
+        first(namespace, environment.get(SettingsReader.envName("zookeeper.namespace"))),
+        file);
+  }
+
+  private static Optional<String> first(String option, String variable) {
+    if (option != null) {
+      return Optional.of(option);
+    }
+    return Optional.ofNullable(variable).filter(v -> !v.isBlank()).map(String::strip);
+  }
+
+  /**
+   * Coordinator settings for {@code ensemble}: the namespace given, else the file's, else {@code
+   * hamal}; the file's timeouts and retry; errors named after the command line's options.
+   *
+   * @throws IllegalArgumentException naming {@code --zookeeper} or {@code --namespace}
+   */
+  static CoordinatorConfig coordinatorConfig(
+      String ensemble, Optional<String> namespace, Optional<CoordinatorConfig> file) {
+    CoordinatorConfig.Builder b =
+        CoordinatorConfig.builder(ensemble)
+            .namespace(namespace.or(() -> file.map(CoordinatorConfig::namespace)).orElse("hamal"));
     file.ifPresent(f ->
         b.sessionTimeout(f.sessionTimeout())
             .connectionTimeout(f.connectionTimeout())
@@ -66,12 +85,5 @@ final class ZooKeeperOptions {
               .replace("coordination.connect", "--zookeeper"),
           e);
     }
-  }
-
-  private static Optional<String> first(String option, String variable) {
-    if (option != null) {
-      return Optional.of(option);
-    }
-    return Optional.ofNullable(variable).filter(v -> !v.isBlank()).map(String::strip);
   }
 }
