@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics a pipe publishes to when they do not exist yet, with the configured number of
@@ -32,9 +33,16 @@ final class TopicCreator {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       boolean ready = true;
-      for (var description :
-          admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
-        ready &= description.partitions().stream().allMatch(p -> p.leader() != null);
+      try {
+        for (var description :
+            admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
+          ready &= description.partitions().stream().allMatch(p -> p.leader() != null);
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        ready = false; // just created: the broker's metadata does not know the topic yet
       }
       if (ready) {
         return;
